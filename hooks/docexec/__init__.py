@@ -1,0 +1,19 @@
+# docexec: runs the documentation's Python snippets at build time and checks what they print.
+"""Executable documentation for MkDocs.
+
+The MkDocs glue lives in ``hooks/docexec_hook.py``; this package is the engine:
+
+- ``sections``  splits a snippet file into named ``# %%`` sections,
+- ``markup``    finds snippet references and checked claims in a page,
+- ``child``     runs one snippet file in a forked process (imports torch once),
+- ``runner``    starts, times and collects those processes,
+- ``cache``     remembers results across builds,
+- ``compare``   checks real output against the recorded one,
+- ``expected``  reads and writes the recorded outputs,
+- ``render``    turns results into Markdown,
+- ``report``    writes the build report,
+- ``engine``    ties them together for one build.
+"""
+
+# Part of every cache key: bump it whenever a change can alter a recorded output.
+VERSION = "1.0.0"

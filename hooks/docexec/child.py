@@ -1,0 +1,135 @@
+# child: runs one snippet file, section by section, inside a process forked for it alone.
+"""Imported once by the fork server, so torch is imported once per build, not once per file.
+
+Every file then runs in a fresh fork: its own namespace, seeds, thread count, print options
+and warning registry, and a crash or a hang kills only that fork.
+"""
+from __future__ import annotations
+
+import ast
+import faulthandler
+import io
+import os
+import random
+import sys
+import time
+import tokenize
+import traceback
+import warnings
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy
+import torch
+
+from .paths import portable
+
+# Python's own default warning filters, restated so a parent's -W flags cannot leak in.
+DEFAULT_FILTERS = [
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, ""),
+    ("ignore", PendingDeprecationWarning, ""),
+    ("ignore", ImportWarning, ""),
+    ("ignore", ResourceWarning, ""),
+]
+
+
+def run_file(conn: Connection, job: dict[str, Any]) -> None:
+    """Entry point of the fork: report each section over ``conn``; output goes to job['output']."""
+    os.chdir(job["root"])
+    _redirect_output(job["output"])
+    _reset_state(job["seed"], job["threads"])
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
+    sys.argv = [job["path"]]
+    for index, (name, line, code) in enumerate(job["sections"]):
+        conn.send(("start", index, _offset()))
+        started = time.perf_counter()
+        error = _run_section(job["path"], line, code, namespace, job["root"])
+        duration = time.perf_counter() - started
+        claims = {expr: _evaluate(expr, namespace) for expr in job["claims"].get(name, [])}
+        conn.send(("done", index, error, duration, claims, _offset()))
+        if error is not None:
+            break
+    sys.stdout.flush()
+    sys.stderr.flush()
+    conn.send(("end",))
+
+
+def _redirect_output(path: str) -> None:
+    # fd level, so that C extensions' prints and faulthandler's report land in the output too,
+    # in the order they happened.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
+    faulthandler.enable(file=sys.stderr, all_threads=False)
+
+
+def _offset() -> int:
+    return os.lseek(1, 0, os.SEEK_CUR)
+
+
+def _reset_state(seed: int, threads: int) -> None:
+    random.seed(seed)
+    numpy.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.set_printoptions(profile="default")
+    numpy.set_printoptions(legacy=False)
+    warnings.resetwarnings()
+    for action, category, module in DEFAULT_FILTERS:
+        warnings.filterwarnings(action, category=category, module=module, append=True)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: str | None = None) -> None:
+    import linecache
+
+    source = line if line is not None else linecache.getline(filename, lineno)
+    root = os.getcwd()
+    sys.stderr.write(warnings.formatwarning(message, category, portable(filename, root), lineno, source))
+
+
+def _run_section(path: str, line: int, code: str, namespace: dict[str, Any], root: str) -> str | None:
+    """Run one section like a notebook cell; return None, or the traceback of what it raised."""
+    try:
+        # Padded so line numbers in tracebacks and warnings are the file's real ones.
+        tree = ast.parse("\n" * (line - 1) + code, filename=path)
+        # As in a notebook, a trailing bare expression shows its repr; a trailing `;` hides it.
+        shown = tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code)
+        last = tree.body.pop() if shown else None
+        exec(compile(tree, path, "exec"), namespace)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), path, "eval"), namespace)
+            if value is not None:
+                namespace["_"] = value
+                print(repr(value))
+        return None
+    except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are failures too
+        return portable(_traceback(error, path), root)
+
+
+def _ends_with_semicolon(code: str) -> bool:
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in skip]
+    return bool(tokens) and tokens[-1].string == ";"
+
+
+def _traceback(error: BaseException, path: str) -> str:
+    # Drop docexec's own frames: the traceback starts at the snippet's first frame.
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != path:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb)).rstrip()
+
+
+def _evaluate(expression: str, namespace: dict[str, Any]) -> dict[str, Any]:
+    try:
+        value = eval(expression, namespace)
+        flat = value.flatten().tolist() if hasattr(value, "flatten") else value
+        numbers = [float(v) for v in (flat if isinstance(flat, (list, tuple)) else [flat])]
+        return {"values": numbers, "repr": repr(value)}
+    except Exception as error:  # noqa: BLE001 - reported as a failed claim
+        return {"error": f"{type(error).__name__}: {error}"}

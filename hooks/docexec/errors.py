@@ -1,0 +1,30 @@
+# errors: the one shape every docexec failure takes, `file(line): message`.
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One problem found during a build; a build collects all of them before failing."""
+
+    file: str  # relative to the project root, e.g. ``docs/momentum.md``
+    line: int  # 1-based; 0 when the problem is about the file as a whole
+    message: str  # first line is the summary; further lines are details (diffs, tracebacks)
+
+    def __str__(self) -> str:
+        where = f"{self.file}({self.line})" if self.line else self.file
+        head, _, rest = self.message.partition("\n")
+        return f"{where}: {head}" + (f"\n{_indent(rest)}" if rest else "")
+
+
+class DocexecError(Exception):
+    """Raised for a bad input that can be pinned to one place (a snippet file or a page)."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(str(Failure(file, line, message)))
+        self.failure = Failure(file, line, message)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line else line for line in text.splitlines())

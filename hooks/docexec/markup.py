@@ -1,0 +1,141 @@
+# markup: finds snippet references and checked claims in a page's Markdown.
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .errors import Failure
+
+# One line that shows a snippet (or one section of it) with its output:
+#     --8<-- exec "momentum/experiment.py:x2"
+# The path is relative to snippets/; the section is optional (whole file).
+REFERENCE_START = re.compile(r"^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+exec\b(?P<rest>.*)$")
+REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"[ \t]*$')
+
+# A number in prose bound to a value of the run:
+#     [[0.1 ± 0.01 | momentum/experiment.py:x2 | bn.running_mean]]
+CLAIM = re.compile(r"\[\[(?P<body>[^\[\]]*\|[^\[\]]*)\]\]")
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+CLAIM_VALUE = re.compile(rf"^\s*(?P<number>{NUMBER})\s*(?:(?:±|\+-|\+/-)\s*(?P<tol>{NUMBER})\s*(?P<percent>%)?)?\s*$")
+FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # relative to the project root: ``snippets/momentum/experiment.py``
+    section: str | None  # None: the whole file
+
+    @property
+    def label(self) -> str:
+        return self.path + (f":{self.section}" if self.section else "")
+
+
+@dataclass(frozen=True)
+class Reference:
+    line: int
+    indent: str
+    target: Target
+
+
+@dataclass(frozen=True)
+class Claim:
+    line: int
+    start: int  # character offsets of ``[[...]]`` within the line
+    end: int
+    text: str  # the number as written, shown to the reader
+    value: float
+    abs_tol: float
+    target: Target
+    expression: str
+
+
+@dataclass
+class Markup:
+    references: list[Reference]
+    claims: list[Claim]
+    failures: list[Failure]
+
+
+def find(page: str, markdown: str, snippets_dir: str = "snippets") -> Markup:
+    """Everything docexec must act on in one page; problems are collected, not raised."""
+    found = Markup([], [], [])
+    fence: str | None = None
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        opener = FENCE.match(line)
+        if fence is not None:
+            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                fence = None
+            continue
+        if opener:
+            fence = opener["fence"]
+            continue
+        start = REFERENCE_START.match(line)
+        if start:
+            _reference(page, number, start, snippets_dir, found)
+            continue
+        _claims(page, number, line, snippets_dir, found)
+    return found
+
+
+def _reference(page: str, number: int, start: re.Match[str], snippets_dir: str, found: Markup) -> None:
+    match = REFERENCE.match(start["rest"])
+    if not match:
+        found.failures.append(Failure(page, number, (
+            f"malformed snippet reference `{start.group(0).strip()}`\n"
+            'write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section"'
+        )))
+        return
+    target = _target(page, number, match["target"], snippets_dir, found)
+    if target:
+        found.references.append(Reference(number, start["indent"], target))
+
+
+def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup) -> None:
+    spans = [m.span() for m in CODE_SPAN.finditer(line)]
+    for match in CLAIM.finditer(line):
+        if any(a <= match.start() < b for a, b in spans):
+            continue  # shown as code, e.g. when documenting the syntax itself
+        parts = [p.strip() for p in match["body"].split("|")]
+        value = CLAIM_VALUE.match(parts[0]) if len(parts) == 3 else None
+        if value is None or not parts[2]:
+            found.failures.append(Failure(page, number, (
+                f"malformed claim `{match.group(0)}`\n"
+                "write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] "
+                "(the tolerance is optional: without it the number must round to what is written)"
+            )))
+            continue
+        target = _target(page, number, parts[1], snippets_dir, found)
+        if target is None:
+            continue
+        if target.section is None:
+            found.failures.append(Failure(page, number, f"claim `{match.group(0)}` must name a section: the value is read right after it runs"))
+            continue
+        written = float(value["number"])
+        if value["tol"] is None:
+            tol = _half_unit(value["number"])
+        elif value["percent"]:
+            tol = abs(written) * float(value["tol"]) / 100
+        else:
+            tol = float(value["tol"])
+        found.claims.append(Claim(number, match.start(), match.end(), value["number"], written, tol, target, parts[2]))
+
+
+def _target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
+    path, _, section = raw.partition(":")
+    normal = posixpath.normpath(path) if path else ""
+    if not path or path.startswith(("/", "\\")) or normal.startswith("..") or "\\" in path or re.match(r"^[A-Za-z]:", path):
+        found.failures.append(Failure(page, number, (
+            f"refused snippet path {path!r}: it must be a relative path inside {snippets_dir}/ "
+            "(no leading '/', no '..' that leaves the folder)"
+        )))
+        return None
+    return Target(f"{snippets_dir}/{normal}", section or None)
+
+
+def _half_unit(number: str) -> float:
+    """'0.1' claims a value that rounds to 0.1: anything within half a unit of the last digit."""
+    mantissa, _, exponent = number.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (int(exponent or 0) - decimals)

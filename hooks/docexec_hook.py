@@ -1,0 +1,73 @@
+# docexec_hook: the MkDocs glue; runs every referenced snippet once per build and renders pages.
+"""Listed under `hooks:` in mkdocs.yml. The work is done by the `docexec` package beside it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from docexec import runner
+from docexec.engine import Options, Session
+
+log = get_plugin_logger("docexec")
+SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
+_command = "build"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
+
+
+def _nested(config: MkDocsConfig) -> bool:
+    # mkdocs-static-i18n builds the other languages from inside the first build's on_post_build.
+    i18n = config.plugins.get("i18n")
+    return bool(getattr(i18n, "building", False))
+
+
+def _language(config: MkDocsConfig) -> str | None:
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "current_language", None) or config.theme.get("language")
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    if _nested(config):
+        return  # every language's pages were scanned and run by the first language's build
+    root = Path(config.config_file_path).resolve().parent
+    failures = SESSION.build(root, Path(config.docs_dir), Options.from_environment())
+    for path in SESSION.recorded:
+        log.info(f"recorded {path}")
+    ran = [r for r in SESSION.results.values() if not r.cached]
+    log.info(f"{len(SESSION.results)} snippet files: {len(ran)} run, {len(SESSION.results) - len(ran)} from cache ({SESSION.seconds:.2f} s)")
+    if not failures:
+        return
+    summary = f"docexec: {len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets\n"
+    text = summary + "\n".join(str(f) for f in failures)
+    if _command == "serve":
+        log.error(text)  # keep serving; the pages show the failures where they happen
+        return
+    raise PluginError(text)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if not page.file.src_uri.endswith(".md"):
+        return None  # notebooks and other sources reach this event too
+    return SESSION.render_page(page.file.src_uri, markdown, _language(config))
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _nested(config):
+        return
+    report = Path(config.site_dir) / "docexec-report.json"
+    report.write_text(json.dumps(SESSION.report(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def on_shutdown() -> None:
+    runner.shutdown()
+
+

@@ -1,0 +1,25 @@
+# The momentum experiment of the post: two batches with different statistics through one
+# BatchNorm2d(3); what do running_mean and running_var hold afterwards?
+# Runs on its own too: python snippets/momentum/experiment.py
+import torch
+
+torch.manual_seed(0);  # the build seeds every file with 0 too
+
+# %% x1 atol=1e-6
+# x1 ~ N(0, 1)
+x1 = torch.randn([1, 3, 255, 255])
+bn = torch.nn.BatchNorm2d(3)
+y1 = bn(x1)
+
+print(bn.running_mean)
+print(bn.running_var)
+print('data:', torch.mean(y1), torch.var(y1))
+
+# %% x2 atol=1e-6
+# x2 ~ N(1, 4)
+x2 = torch.randn([1, 3, 255, 255]) * 2 + 1
+y2 = bn(x2)
+
+print(bn.running_mean)
+print(bn.running_var)
+print('data:', torch.mean(y2), torch.var(y2))
