@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,6 +24,25 @@ _command = "build"
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
+
+
+def on_config(config: MkDocsConfig) -> None:
+    # Pages carry the build date (mkdocs' theme, sitemap); pinning it to the sources' date
+    # keeps two builds of one commit byte-identical.
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date(Path(config.config_file_path).resolve().parent))
+
+
+def source_date(root: Path) -> int:
+    """The last commit's date; outside git, the newest mtime of the sources."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=10)
+        if done.returncode == 0 and done.stdout.strip():
+            return int(done.stdout.strip())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    sources = [p for folder in ("docs", "snippets") for p in (root / folder).rglob("*") if p.is_file()]
+    return int(max((p.stat().st_mtime for p in sources), default=0))
 
 
 def _nested(config: MkDocsConfig) -> bool:

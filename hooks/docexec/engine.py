@@ -74,6 +74,7 @@ class Session:
         self._load(uses)
         self._run(uses, claims)
         self._check(uses, claims)
+        self.failures.sort(key=lambda f: (f.file, f.line))
         self.seconds = time.monotonic() - began
         return self.failures
 
@@ -118,12 +119,11 @@ class Session:
             except UnicodeDecodeError as error:
                 self._fail(first, f"snippet file {path} is not UTF-8 text: {error}")
                 continue
-            missing = [(s, w) for s, w in by_section.items() if s is not None and file.section(s) is None]
-            for section, where in missing:
-                known = ", ".join(file.names) or "none: the file has no `# %% name` markers"
-                self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})")
-            if not missing:
-                self.files[path] = file
+            for section, where in by_section.items():
+                if section is not None and file.section(section) is None:
+                    known = ", ".join(file.names) or "none: the file has no `# %% name` markers"
+                    self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})")
+            self.files[path] = file  # the sections that do exist still run and are checked
 
     def _run(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
         assert self.cache is not None
@@ -184,7 +184,7 @@ class Session:
     def _check_claim(self, page: str, item: markup.Claim, result: FileResult) -> None:
         section = result.section(item.target.section or "")
         if section is None or section.status != "ok":
-            return  # the section's own failure is reported already
+            return  # the section's own failure (or its absence) is reported already
         value = section.claims.get(item.expression, {"error": "not evaluated"})
         head = f"claim [[{item.text} ± {item.abs_tol:g}]] about `{item.expression}` after {item.target.label}"
         if "error" in value:

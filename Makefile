@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine: `make serve` (or `make build`) and `make test`.
+PY      := .venv/bin/python
+MKDOCS  := .venv/bin/mkdocs
+STAMP   := .venv/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build accept rerun test bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install  ## build, then serve on http://127.0.0.1:8000 with live reload
+	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
+
+build: install  ## build site/ with --strict: any mismatch fails
+	$(MKDOCS) build --strict
+
+accept: install  ## record the real outputs as the expected ones; review with git diff
+	DOCEXEC_ACCEPT=1 $(MKDOCS) build
+
+rerun: install  ## build without the cache: every snippet runs again
+	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
+
+test: install  ## the whole test suite
+	$(PY) -m pytest
+
+bench: install  ## cold / warm / plain / floor timings of a generated 20-page site
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf site .cache

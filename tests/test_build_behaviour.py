@@ -1,0 +1,174 @@
+# Integration: what a passing build inserts, runs, caches and records.
+from __future__ import annotations
+
+import json
+import re
+
+PAGE = "docs/index.md"
+
+
+def _counting(name: str) -> str:
+    # Each real execution appends a line to runs.log: the tests count executions, not guesses.
+    return f"with open('runs.log', 'a') as log:\n    print('{name}', file=log)\n"
+
+
+def test_output_is_text_html_and_backticks_cannot_escape(project):
+    made = project({
+        PAGE: """
+            !!! note
+
+                --8<-- exec "evil.py"
+
+            after
+            """,
+        "snippets/evil.py": 'print("<script>alert(1)</script>")\nprint("````\\n# not a heading")\n',
+        "snippets/evil.out/_preamble.txt": "<script>alert(1)</script>\n````\n# not a heading\n",
+    })
+    built = made.build()
+    assert built.code == 0, built.log
+    html = built.page("index.html")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<h1" not in html.split("after")[0].split('class="admonition note"')[1]  # the heading stayed text
+    assert "# not a heading" in html and "<p>after</p>" in html
+
+
+def test_stdout_stderr_warnings_and_trailing_expression_in_order(project):
+    made = project({
+        PAGE: '--8<-- exec "show.py:all"\n',
+        "snippets/show.py": """
+            import sys, warnings
+            import torch
+            # %% all
+            print("out")
+            print("err", file=sys.stderr)
+            warnings.warn("be careful")
+            torch.nn.functional.softmax(torch.ones(2))
+            torch.ones(2) * 2
+            """,
+    })
+    made.build(DOCEXEC_ACCEPT="1")
+    recorded = (made.root / "snippets/show.out/all.txt").read_text()
+    assert recorded.splitlines()[:4] == [
+        "out", "err", "snippets/show.py:6: UserWarning: be careful", '  warnings.warn("be careful")']
+    assert recorded.splitlines()[4].startswith("snippets/show.py:7: UserWarning: Implicit dimension choice for softmax")
+    assert recorded.splitlines()[-1] == "tensor([2., 2.])"
+
+
+def test_paths_outside_the_project_are_portable(project):
+    made = project({PAGE: '--8<-- exec "lin.py"\n', "snippets/lin.py": "import torch\ntorch.nn.Linear(2, 2)(torch.ones(3))\n"})
+    built = made.build()
+    assert re.search(r'^      File "<site-packages>/torch/nn/modules/module\.py", line \d+, in _wrapped_call_impl$', built.log, re.M)
+    assert '      File "snippets/lin.py", line 2, in <module>' in built.lines()
+    assert str(made.root) not in built.log.split("ERROR")[1]
+
+
+def test_semicolon_hides_the_trailing_expression(project):
+    made = project({PAGE: '--8<-- exec "s.py"\n', "snippets/s.py": "import torch\ntorch.manual_seed(0);  # quiet\n"})
+    built = made.build()
+    assert built.code == 0, built.log
+    assert "Generator" not in built.page("index.html")
+
+
+def test_accept_records_outputs_and_removes_stale_ones(project):
+    made = project({
+        PAGE: '--8<-- exec "a.py:one"\n',
+        "snippets/a.py": "# %% one\nprint(1 + 1)\n# %% two\nprint('two')\n",
+        "snippets/a.out/one.txt": "3\n",
+        "snippets/a.out/gone.txt": "old\n",
+    })
+    assert made.build().code == 1
+    built = made.build(DOCEXEC_ACCEPT="1")
+    assert built.code == 0, built.log
+    assert "INFO    -  docexec: recorded snippets/a.out/one.txt" in built.lines()
+    assert "INFO    -  docexec: recorded snippets/a.out/two.txt" in built.lines()
+    assert "INFO    -  docexec: recorded removed snippets/a.out/gone.txt" in built.lines()
+    assert (made.root / "snippets/a.out/one.txt").read_text() == "2\n"
+    assert not (made.root / "snippets/a.out/gone.txt").exists()
+    assert made.build().code == 0
+
+
+def test_second_build_executes_nothing_and_an_edit_reruns_only_that_file(project):
+    made = project({
+        PAGE: '--8<-- exec "a.py"\n\n--8<-- exec "b.py"\n',
+        "snippets/a.py": _counting("a"),
+        "snippets/b.py": _counting("b"),
+    })
+    first = made.build()
+    assert first.code == 0, first.log
+    assert "INFO    -  docexec: 2 snippet files: 2 run, 0 from cache" in first.log
+    second = made.build()
+    assert "INFO    -  docexec: 2 snippet files: 0 run, 2 from cache" in second.log
+    made.write({PAGE: "Prose changed.\n\n--8<-- exec \"a.py\"\n\n--8<-- exec \"b.py\"\n"})
+    made.build()
+    made.write({"snippets/b.py": _counting("b") + "# edited\n"})
+    made.build()
+    assert sorted((made.root / "runs.log").read_text().split()) == ["a", "b", "b"]
+    report = json.loads((made.root / "site/docexec-report.json").read_text())
+    assert [(s["path"], s["cache"]) for s in report["snippets"]] == [("snippets/a.py", "hit"), ("snippets/b.py", "miss")]
+
+
+def test_warm_build_imports_no_torch(project):
+    made = project({PAGE: '--8<-- exec "t.py"\n', "snippets/t.py": "import torch\nprint(torch.ones(1))\n",
+                    "snippets/t.out/_preamble.txt": "tensor([1.])\n"})
+    assert made.build().code == 0
+    probe = made.root / "probe.py"
+    probe.write_text(
+        "import sys, multiprocessing.forkserver as fs\n"
+        "from mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+        "build(load_config('mkdocs.yml'))\n"
+        "print('torch' in sys.modules, fs._forkserver._forkserver_pid)\n")
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, str(probe)], cwd=made.root, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False None", done.stdout + done.stderr
+
+
+def test_one_execution_serves_both_languages(project):
+    made = project({
+        "docs/index.md": '# 中文\n\n--8<-- exec "both.py"\n',
+        "docs/index.en.md": '# English\n\n--8<-- exec "both.py"\n',
+        "snippets/both.py": _counting("both") + "print('same output')\n",
+        "snippets/both.out/_preamble.txt": "same output\n",
+    }, i18n=True)
+    built = made.build()
+    assert built.code == 0, built.log
+    assert (made.root / "runs.log").read_text() == "both\n"
+    assert "same output" in built.page("index.html") and "same output" in built.page("en/index.html")
+    assert 'title="输出"' not in built.page("index.html")  # titles are rendered, not left as attributes
+    assert ">输出<" in built.page("index.html") and ">Output<" in built.page("en/index.html")
+
+
+def test_files_are_isolated_and_seeded(project):
+    made = project({
+        PAGE: '--8<-- exec "one.py"\n\n--8<-- exec "two.py"\n',
+        "snippets/one.py": "import torch, random\nleak = 1\ntorch.set_printoptions(precision=1)\nprint(torch.rand(1), random.random())\n",
+        "snippets/two.py": "import torch, random\nprint('leak' in globals(), torch.rand(1), random.random())\n",
+    })
+    made.build(DOCEXEC_ACCEPT="1")
+    one = (made.root / "snippets/one.out/_preamble.txt").read_text()
+    two = (made.root / "snippets/two.out/_preamble.txt").read_text()
+    assert one == "tensor([0.5]) 0.8444218515250481\n"
+    assert two == "False tensor([0.4963]) 0.8444218515250481\n"
+
+
+def test_corrupt_cache_entry_is_ignored_and_rerun_switch_forces_a_run(project):
+    made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": _counting("a")})
+    made.build()
+    for entry in (made.root / ".cache/docexec").rglob("*.json"):
+        entry.write_text('{"format": 1, "result": {"key"')  # a partial write
+    assert made.build().code == 0
+    assert made.build().code == 0  # the recomputed entry is good again
+    assert made.build(DOCEXEC_RERUN="1").code == 0
+    assert (made.root / "runs.log").read_text() == "a\na\na\n"
+
+
+def test_two_builds_of_the_same_sources_give_identical_pages(project):
+    made = project({
+        "docs/index.md": '--8<-- exec "r.py"\n\n[[0.5 ± 0.5 | r.py:x | v]]\n',
+        "snippets/r.py": "import torch\n# %% x\nv = torch.rand(3)\nv\n",
+    })
+    made.build(DOCEXEC_ACCEPT="1")
+    first = made.build(DOCEXEC_RERUN="1").page("index.html")
+    second = made.build(DOCEXEC_RERUN="1").page("index.html")
+    assert first == second and "tensor([0.4963, 0.7682, 0.0885])" in first
