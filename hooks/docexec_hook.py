@@ -78,7 +78,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     if not page.file.src_uri.endswith(".md"):
         return None  # notebooks and other sources reach this event too
-    return SESSION.render_page(page.file.src_uri, markdown, _language(config))
+    to_root = "../" * page.url.count("/")  # docexec-report.json lies at the site's root (url: en/x/ for en)
+    return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

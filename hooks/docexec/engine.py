@@ -59,6 +59,7 @@ class Session:
         self.failures: list[Failure] = []
         self.recorded: list[str] = []
         self.seconds = 0.0
+        self.uses: dict[str, dict[str | None, Where]] = {}
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -71,6 +72,7 @@ class Session:
         self.files, self.results, self.failures, self.recorded = {}, {}, [], []
         pages = self._scan(docs_dir)
         uses, claims = self._index(pages)
+        self.uses = uses
         self._load(uses)
         self._run(uses, claims)
         self._check(uses, claims)
@@ -203,7 +205,7 @@ class Session:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def render_page(self, page: str, markdown_text: str, language: str | None) -> str:
+    def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "") -> str:
         label = f"{self.docs}/{page}"
         found = markup.find(label, markdown_text)
         lines = markdown_text.split("\n")
@@ -224,7 +226,19 @@ class Session:
                 lines[ref.line - 1] = render.reference(ref, file, self.results.get(ref.target.path), language, "snippets")
         for failure in found.failures:
             lines[failure.line - 1] = render.failures([failure], language)
+        for line in found.reports:
+            lines[line - 1] = render.report(self._report_rows(), versions(), language, to_root)
         return "\n".join(lines)
+
+    def _report_rows(self) -> list[dict[str, str]]:
+        rows = []
+        for path, file in sorted(self.files.items()):
+            result = self.results.get(path)
+            status = "ok" if result is not None and result.ok else "failed"
+            pages = sorted({p for where in self.uses.get(path, {}).values() for p, _ in where.references + where.claims})
+            rows.append({"path": path, "sections": ", ".join(file.names) or "(whole file)",
+                         "pages": ", ".join(p.split("/", 1)[-1] for p in pages), "status": status})
+        return rows
 
     def _claim(self, item: markup.Claim, language: str | None) -> str:
         result = self.results.get(item.target.path)

@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass
 
 from .errors import Failure
+from .sections import NAME as SECTION_NAME
 
 # One line that shows a snippet (or one section of it) with its output:
 #     --8<-- exec "momentum/experiment.py:x2"
 # The path is relative to snippets/; the section is optional (whole file).
-REFERENCE_START = re.compile(r"^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+exec\b(?P<rest>.*)$")
+REFERENCE_START = re.compile(r"^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+exec(?=[ \t]|$)(?P<rest>.*)$")
+# Where the build report's table goes (docs/report.md): `--8<-- exec-report`
+REPORT = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+exec-report[ \t]*$")
 REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 
 # A number in prose bound to a value of the run:
@@ -56,11 +59,12 @@ class Markup:
     references: list[Reference]
     claims: list[Claim]
     failures: list[Failure]
+    reports: list[int]  # lines of `--8<-- exec-report`
 
 
 def find(page: str, markdown: str, snippets_dir: str = "snippets") -> Markup:
     """Everything docexec must act on in one page; problems are collected, not raised."""
-    found = Markup([], [], [])
+    found = Markup([], [], [], [])
     fence: str | None = None
     for number, line in enumerate(markdown.splitlines(), start=1):
         opener = FENCE.match(line)
@@ -70,6 +74,9 @@ def find(page: str, markdown: str, snippets_dir: str = "snippets") -> Markup:
             continue
         if opener:
             fence = opener["fence"]
+            continue
+        if REPORT.match(line):
+            found.reports.append(number)
             continue
         start = REFERENCE_START.match(line)
         if start:
@@ -123,13 +130,18 @@ def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup)
 
 
 def _target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
-    path, _, section = raw.partition(":")
+    drive = re.match(r"^[A-Za-z]:[/\\]", raw)
+    path, _, section = ("", "", "") if drive else raw.partition(":")
     normal = posixpath.normpath(path) if path else ""
-    if not path or path.startswith(("/", "\\")) or normal.startswith("..") or "\\" in path or re.match(r"^[A-Za-z]:", path):
+    if not path or path.startswith(("/", "\\")) or normal.startswith("..") or "\\" in path:
+        path = path or raw
         found.failures.append(Failure(page, number, (
             f"refused snippet path {path!r}: it must be a relative path inside {snippets_dir}/ "
             "(no leading '/', no '..' that leaves the folder)"
         )))
+        return None
+    if section and not SECTION_NAME.match(section):
+        found.failures.append(Failure(page, number, f"bad section name {section!r} in {raw!r}: use letters, digits, '_', '.', '-'"))
         return None
     return Target(f"{snippets_dir}/{normal}", section or None)
 

@@ -10,8 +10,12 @@ from .runner import FileResult
 from .sections import SnippetFile
 
 LABELS = {
-    "zh": {"output": "输出", "claim": "构建时已核对", "failed": "代码片段运行失败"},
-    "en": {"output": "Output", "claim": "checked by the build", "failed": "Snippet failed"},
+    "zh": {"output": "输出", "claim": "构建时已核对", "failed": "代码片段运行失败",
+           "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
+           "pages": "页面", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
+    "en": {"output": "Output", "claim": "checked by the build", "failed": "Snippet failed",
+           "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
+           "pages": "Pages", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
 }
 
 
@@ -32,6 +36,31 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         if output.strip():
             blocks.append(fence(output, f'text title="{_attr(labels(language)["output"])}"'))
     return indent("\n\n".join(blocks), ref.indent)
+
+
+def report(rows: list[dict[str, str]], versions: dict[str, str], language: str | None, to_root: str) -> str:
+    """The snippet table. Run time and cache hit change from build to build, so the page holds
+    only what the sources decide and fills those two cells from docexec-report.json: two builds
+    of one commit stay byte-identical."""
+    text = labels(language)
+    lines = [f"| {text['file']} | {text['sections']} | {text['pages']} | {text['status']} | {text['seconds']} | {text['cache']} |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        cell = html.escape(row["path"], quote=True)
+        lines.append(f"| `{row['path']}` | {row['sections']} | {row['pages']} | {row['status']} "
+                     f'| <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
+    produced = " · ".join(f"{k} {v}" for k, v in versions.items() if k in ("torch", "numpy", "python", "platform"))
+    lines += ["", f"{text['produced']}: {produced}.", "",
+              f'{text["dynamic"]} <a href="{to_root}docexec-report.json"><code>docexec-report.json</code></a>.', "",
+              "<script>",
+              f'fetch("{to_root}docexec-report.json").then(r => r.json()).then(report => {{',
+              "  for (const s of report.snippets) {",
+              '    for (const [field, value] of [["seconds", s.seconds.toFixed(2)], ["cache", s.cache]])',
+              "      document.querySelectorAll(`[data-docexec-${field}=\"${CSS.escape(s.path)}\"]`).forEach(e => { e.textContent = value; });",
+              "  }",
+              "});",
+              "</script>"]
+    return "\n".join(lines)
 
 
 def failures(found: list[Failure], language: str | None, indentation: str = "") -> str:
