@@ -111,11 +111,20 @@ def _start_without_main(process: Any) -> None:
             data.pop("init_main_from_name", None)
             return data
 
+        # The fork server starts on the first start(); Python 3.11 does not hand it our
+        # sys.path, and without hooks/ on its path the torch preload fails silently and every
+        # fork imports torch anew. PYTHONPATH reaches it.
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (HOOKS_DIR, saved) if p)
         spawn.get_preparation_data = prepared
         try:
             process.start()
         finally:
             spawn.get_preparation_data = original
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
 
 
 def _start(conn: Connection, job: dict[str, Any]) -> None:

@@ -1,0 +1,115 @@
+# bench: cold, warm, plain and floor timings of a generated 20-page x 6-snippet bilingual site.
+"""Usage: python bench/bench.py [--pages 20] [--runs 5]
+
+Prints medians and the two ratios the project is held to:
+    cold <= 1.15 x (plain + floor)        warm <= 1.2 x plain
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SECTION = """# %% s{n}
+x{n} = torch.randn([1, 3, 255, 255]) * {scale} + {shift}
+bn{n} = torch.nn.BatchNorm2d(3)
+y{n} = bn{n}(x{n})
+print(bn{n}.running_mean)
+print(bn{n}.running_var)
+"""
+
+
+def generate(root: Path, pages: int, hook: bool) -> None:
+    """A bilingual site of ``pages`` pages, each with six references to its own snippet file."""
+    (root / "docs").mkdir(parents=True)
+    (root / "snippets").mkdir()
+    nav = []
+    for p in range(pages):
+        code = "import torch\n\n" + "\n".join(SECTION.format(n=n, scale=n + 1, shift=p) for n in range(6))
+        (root / "snippets" / f"page{p}.py").write_text(code)
+        refs = "\n\n".join(f'Batch {n}:\n\n--8<-- exec "page{p}.py:s{n}"' for n in range(6))
+        (root / "docs" / f"page{p}.md").write_text(f"# 第 {p} 页\n\n均值和方差。\n\n{refs}\n")
+        (root / "docs" / f"page{p}.en.md").write_text(f"# Page {p}\n\nMean and variance.\n\n{refs}\n")
+        nav.append(f"  - page{p}.md")
+    (root / "docs" / "index.md").write_text("# 首页\n")
+    (root / "docs" / "index.en.md").write_text("# Home\n")
+    hooks = f"hooks:\n  - {REPO / 'hooks' / 'docexec_hook.py'}\n" if hook else ""
+    (root / "mkdocs.yml").write_text(
+        "site_name: bench\ntheme:\n  name: material\n  font: false\n" + hooks +
+        "plugins:\n  - search\n  - i18n:\n      docs_structure: suffix\n      languages:\n"
+        "        - {locale: zh, default: true, name: 中文}\n        - {locale: en, name: English}\n"
+        "markdown_extensions:\n  - pymdownx.highlight\n  - pymdownx.superfences\n"
+        "nav:\n  - index.md\n" + "\n".join(nav) + "\n")
+
+
+def freeze(hooked: Path, plain: Path) -> None:
+    """Write into ``plain`` the very Markdown the hook renders for ``hooked``'s pages."""
+    sys.path.insert(0, str(REPO / "hooks"))
+    from docexec.engine import Options, Session
+
+    session = Session()
+    assert not session.build(hooked, hooked / "docs", Options())
+    for page in (hooked / "docs").glob("*.md"):
+        language = "en" if page.name.endswith(".en.md") else "zh"
+        (plain / "docs" / page.name).write_text(session.render_page(page.name, page.read_text(), language))
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stdout}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+    for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
+        env.pop(switch, None)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    with tempfile.TemporaryDirectory(prefix="docexec-bench-") as scratch:
+        hooked, plain, bare = Path(scratch, "hooked"), Path(scratch, "plain"), Path(scratch, "bare")
+        generate(hooked, args.pages, hook=True)
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=hooked,
+                       env={**env, "DOCEXEC_ACCEPT": "1"}, check=True, capture_output=True)  # record outputs once
+        generate(plain, args.pages, hook=False)
+        freeze(hooked, plain)
+        generate(bare, args.pages, hook=False)
+        floor_code = "import runpy, glob\nfor f in sorted(glob.glob('snippets/*.py')):\n    runpy.run_path(f)\n"
+        results: dict[str, list[float]] = {"cold": [], "warm": [], "plain": [], "floor": [], "bare": []}
+        for _ in range(args.runs):
+            shutil.rmtree(hooked / ".cache", ignore_errors=True)
+            results["cold"].append(timed(mkdocs, hooked, env))
+            results["warm"].append(timed(mkdocs, hooked, env))
+            results["plain"].append(timed(mkdocs, plain, env))
+            results["floor"].append(timed([sys.executable, "-c", floor_code], hooked, env))
+            results["bare"].append(timed(mkdocs, bare, env))
+    median = {k: statistics.median(v) for k, v in results.items()}
+    print(f"{args.pages} pages x 6 torch snippets, zh + en, medians of {args.runs} runs, {os.cpu_count()} cores")
+    notes = {"cold": "hook on, empty cache", "warm": "hook on, nothing changed",
+             "plain": "hook off, the hook's rendered Markdown pasted in (same HTML)",
+             "floor": "one python process running all snippet files", "bare": "hook off, reference lines left as text"}
+    for name in ("cold", "warm", "plain", "floor", "bare"):
+        print(f"  {name:6s} {median[name]:6.2f} s   {notes[name]}   (runs: {', '.join(f'{t:.2f}' for t in results[name])})")
+    cold_ratio = median["cold"] / (median["plain"] + median["floor"])
+    warm_ratio = median["warm"] / median["plain"]
+    print(f"  cold / (plain + floor) = {cold_ratio:.2f}   target <= 1.15   {'ok' if cold_ratio <= 1.15 else 'MISSED'}")
+    print(f"  warm / plain           = {warm_ratio:.2f}   target <= 1.20   {'ok' if warm_ratio <= 1.2 else 'MISSED'}")
+    print(f"  (against bare instead: cold / (bare + floor) = {median['cold'] / (median['bare'] + median['floor']):.2f}, "
+          f"warm / bare = {median['warm'] / median['bare']:.2f})")
+
+
+if __name__ == "__main__":
+    main()
