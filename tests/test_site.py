@@ -1,0 +1,66 @@
+# The real site: builds with --strict, shows the real outputs, checks the post's claims, reproducibly.
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+def _build(site: Path, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(cache), **env}
+    for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
+        environment.pop(switch, None) if switch not in env else None
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=REPO,
+                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    first = _build(root / "site1", root / "cache")
+    assert first.returncode == 0, first.stdout
+    second = _build(root / "site2", root / "cache", DOCEXEC_RERUN="1")
+    assert second.returncode == 0, second.stdout
+    return root, first.stdout
+
+
+def test_strict_build_runs_the_snippets_and_shows_their_real_output(built):
+    root, log = built
+    assert "docexec: 1 snippet files: 1 run, 0 from cache" in log
+    recorded = (REPO / "snippets/momentum/experiment.out/x2.txt").read_text().splitlines()[0]
+    for page in ("momentum/index.html", "en/momentum/index.html"):
+        html = (root / "site1" / page).read_text()
+        assert recorded.replace("[", "").split(",")[0].split("(")[-1] in html  # the first running_mean value
+
+
+def test_the_posts_results_are_checked_claims(built):
+    root, _ = built
+    zh = (root / "site1/momentum/index.html").read_text()
+    en = (root / "site1/en/momentum/index.html").read_text()
+    for html in (zh, en):
+        assert html.count('class="docexec-claim"') >= 2
+        assert ">0.1</span>" in html and ">1.3</span>" in html
+
+
+def test_two_builds_give_byte_identical_pages(built):
+    root, _ = built
+    pages = sorted(p.relative_to(root / "site1") for p in (root / "site1").rglob("*.html"))
+    assert len(pages) >= 6
+    different = [p for p in pages if (root / "site1" / p).read_bytes() != (root / "site2" / p).read_bytes()]
+    assert different == []
+
+
+def test_report_lists_every_snippet(built):
+    root, _ = built
+    report = json.loads((root / "site2/docexec-report.json").read_text())
+    assert report["versions"]["torch"] == "2.13.0+cpu" or report["versions"]["torch"].startswith("2.13.0")
+    assert [(s["path"], s["status"], s["cache"]) for s in report["snippets"]] == [
+        ("snippets/momentum/experiment.py", "ok", "miss")]
+    assert "snippets/momentum/experiment.py" in (root / "site2/report/index.html").read_text()
+    assert "snippets/momentum/experiment.py" in (root / "site2/en/report/index.html").read_text()
