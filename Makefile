@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build accept rerun test bench clean
+.PHONY: install system serve build accept rerun test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -26,7 +26,10 @@ accept: install  ## record the real outputs as the expected ones; review with gi
 rerun: install  ## build without the cache: every snippet runs again
 	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
 
-test: install  ## the whole test suite
+system:  ## Debian packages for the browser tests (Chromium, a CJK font for screenshots)
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
+
+test: install system  ## the whole test suite
 	$(PY) -m pytest
 
 bench: install  ## cold / warm / plain / floor timings of a generated 20-page site

@@ -67,12 +67,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     log.info(f"{len(SESSION.results)} snippet files: {len(ran)} run, {len(SESSION.results) - len(ran)} from cache ({SESSION.seconds:.2f} s)")
     if not failures:
         return
-    summary = f"docexec: {len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets\n"
+    summary = f"{len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets\n"
     text = summary + "\n".join(str(f) for f in failures)
     if _command == "serve":
         log.error(text)  # keep serving; the pages show the failures where they happen
         return
-    raise PluginError(text)
+    raise PluginError(f"docexec: {text}")
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -172,3 +172,23 @@ def test_two_builds_of_the_same_sources_give_identical_pages(project):
     first = made.build(DOCEXEC_RERUN="1").page("index.html")
     second = made.build(DOCEXEC_RERUN="1").page("index.html")
     assert first == second and "tensor([0.4963, 0.7682, 0.0885])" in first
+
+
+def test_two_builds_sharing_the_cache_at_once_corrupt_nothing(project):
+    import subprocess
+    import sys
+    import os
+
+    files = {PAGE: "".join(f'--8<-- exec "f{i}.py"\n\n' for i in range(6))}
+    files.update({f"snippets/f{i}.py": f"import torch\nprint(torch.arange({i + 1}))\n" for i in range(6)})
+    made = project(files)
+    assert made.build(DOCEXEC_ACCEPT="1", DOCEXEC_CACHE=".cache/other").code == 0
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": ".cache/docexec"}
+    builds = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-d", f"site{n}"], cwd=made.root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in range(2)]
+    assert [b.wait(300) for b in builds] == [0, 0]
+    entries = list((made.root / ".cache/docexec").rglob("*.json"))
+    assert len(entries) == 6 and not list((made.root / ".cache/docexec").rglob(".tmp-*"))
+    import json
+    assert all(json.loads(e.read_text())["result"]["sections"][0]["status"] == "ok" for e in entries)
+    assert "6 snippet files: 0 run, 6 from cache" in made.build().log
