@@ -19,6 +19,7 @@ from docexec.engine import Options, Session
 log = get_plugin_logger("docexec")
 SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
 _command = "build"
+_site_root = Path("site")
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -83,9 +84,18 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    # Figures of every language go to the site's root (pages link there), each written once.
+    global _site_root
+    if not _nested(config):
+        _site_root = Path(config.site_dir)
+    for path, data in SESSION.figures.items():
+        target = _site_root / path
+        if not target.exists() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     if _nested(config):
         return
-    report = Path(config.site_dir) / "docexec-report.json"
+    report = _site_root / "docexec-report.json"
     report.write_text(json.dumps(SESSION.report(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -192,3 +192,34 @@ def test_two_builds_sharing_the_cache_at_once_corrupt_nothing(project):
     import json
     assert all(json.loads(e.read_text())["result"]["sections"][0]["status"] == "ok" for e in entries)
     assert "6 snippet files: 0 run, 6 from cache" in made.build().log
+
+
+def test_figures_left_open_are_inserted_with_alt_and_caption_and_are_reproducible(project):
+    made = project({
+        PAGE: '--8<-- exec "fig.py:plot" alt="A rising line" caption="Figure 1: a line" source="fold"\n',
+        "snippets/fig.py": """
+            import matplotlib.pyplot as plt
+            # %% plot
+            fig, ax = plt.subplots(figsize=(3, 2))
+            ax.plot([0, 1, 2], [0, 1, 4]);
+            """,
+    })
+    made.write({"mkdocs.yml": (made.root / "mkdocs.yml").read_text() + "  - pymdownx.details\n"})
+    built = made.build()
+    assert built.code == 0, built.log
+    html = built.page("index.html")
+    src = re.search(r'<img src="(assets/figures/[0-9a-f]{20}\.png)" alt="A rising line" width="330" height="220"', html)
+    assert src, html
+    assert "<figcaption>Figure 1: a line</figcaption>" in html
+    assert '<details class="quote">' in html  # source folded away
+    first = (made.root / "site" / src[1]).read_bytes()
+    assert first.startswith(b"\x89PNG")
+    again = made.build(DOCEXEC_RERUN="1")
+    assert (made.root / "site" / src[1]).read_bytes() == first and again.page("index.html") == html
+
+
+def test_unknown_reference_option_is_reported(project):
+    made = project({PAGE: '--8<-- exec "a.py" size="big"\n', "snippets/a.py": "x = 1\n"})
+    built = made.build()
+    assert 'docs/index.md(1): unknown reference option size="big"' in built.log
+    assert '    options: alt="...", caption="...", source="show|fold|hide"' in built.log

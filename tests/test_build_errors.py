@@ -201,7 +201,7 @@ def test_missing_file_section_malformed_markup_and_escaping_paths_are_all_report
         "docs/index.md(1): snippet file snippets/nope.py not found; create it, or fix the path (relative to snippets/)",
         "docs/index.md(3): section 'nine' not found in snippets/ok.py (sections: one)",
         "docs/index.md(5): malformed snippet reference `--8<-- exec ok.py`",
-        '    write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section"',
+        '    write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section", optionally followed by key="value" options',
         "docs/index.md(7): refused snippet path '../secret.py': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
         "docs/index.md(9): refused snippet path '/etc/passwd': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
         "docs/index.md(11): malformed claim `[[1.0 | ok.py:one]]`",

@@ -7,8 +7,10 @@ and warning registry, and a crash or a hang kills only that fork.
 from __future__ import annotations
 
 import ast
+import base64
 import faulthandler
 import io
+import logging
 import os
 import random
 import sys
@@ -23,6 +25,8 @@ import numpy
 import torch
 
 from .paths import portable
+
+FIGURE_DPI = 110
 
 # Python's own default warning filters, restated so a parent's -W flags cannot leak in.
 DEFAULT_FILTERS = [
@@ -47,12 +51,28 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
         error = _run_section(job["path"], line, code, namespace, job["root"])
         duration = time.perf_counter() - started
         claims = {expr: _evaluate(expr, namespace) for expr in job["claims"].get(name, [])}
-        conn.send(("done", index, error, duration, claims, _offset()))
+        figures = _figures()
+        conn.send(("done", index, error, duration, claims, _offset(), figures))
         if error is not None:
             break
     sys.stdout.flush()
     sys.stderr.flush()
     conn.send(("end",))
+
+
+def _figures() -> list[str]:
+    """Figures left open by the section, as a notebook's inline backend would show them."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return []
+    images = []
+    for number in pyplot.get_fignums():
+        buffer = io.BytesIO()
+        # No "Software" entry and a fixed dpi: the same figure gives the same bytes every build.
+        pyplot.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    pyplot.close("all")
+    return images
 
 
 def _redirect_output(path: str) -> None:
@@ -72,6 +92,9 @@ def _offset() -> int:
 
 
 def _reset_state(seed: int, threads: int) -> None:
+    os.environ["MPLBACKEND"] = "Agg"
+    # matplotlib announces a font-cache build on a fresh machine: noise, not the snippet's output.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     random.seed(seed)
     numpy.random.seed(seed)
     torch.manual_seed(seed)

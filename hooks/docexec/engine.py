@@ -60,6 +60,7 @@ class Session:
         self.recorded: list[str] = []
         self.seconds = 0.0
         self.uses: dict[str, dict[str | None, Where]] = {}
+        self.figures: dict[str, bytes] = {}  # site path -> PNG, written into the site after the build
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ class Session:
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
         if self.cache is None or self.cache.folder != root / options.cache_dir:
             self.cache = Cache(root / options.cache_dir)
-        self.files, self.results, self.failures, self.recorded = {}, {}, [], []
+        self.files, self.results, self.failures, self.recorded, self.figures = {}, {}, [], [], {}
         pages = self._scan(docs_dir)
         uses, claims = self._index(pages)
         self.uses = uses
@@ -223,7 +224,8 @@ class Session:
             if here or file is None:
                 lines[ref.line - 1] = render.failures(here or [Failure(label, ref.line, "not run")], language, ref.indent)
             else:
-                lines[ref.line - 1] = render.reference(ref, file, self.results.get(ref.target.path), language, "snippets")
+                lines[ref.line - 1], images = render.reference(ref, file, self.results.get(ref.target.path), language, "snippets", to_root)
+                self.figures.update(images)
         for failure in found.failures:
             lines[failure.line - 1] = render.failures([failure], language)
         for line in found.reports:

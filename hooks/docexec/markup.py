@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Failure
 from .sections import NAME as SECTION_NAME
@@ -14,7 +14,11 @@ from .sections import NAME as SECTION_NAME
 REFERENCE_START = re.compile(r"^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+exec(?=[ \t]|$)(?P<rest>.*)$")
 # Where the build report's table goes (docs/report.md): `--8<-- exec-report`
 REPORT = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+exec-report[ \t]*$")
-REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"[ \t]*$')
+REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"(?P<options>(?:[ \t]+[a-z]+="[^"]*")*)[ \t]*$')
+OPTION = re.compile(r'([a-z]+)="([^"]*)"')
+# Options of a reference: the figure's alt text and caption (in the page's language), and how
+# the source is shown: show (default), fold (in a collapsed block) or hide.
+REFERENCE_OPTIONS = {"alt": None, "caption": None, "source": ("show", "fold", "hide")}
 
 # A number in prose bound to a value of the run:
 #     [[0.1 ± 0.01 | momentum/experiment.py:x2 | bn.running_mean]]
@@ -40,6 +44,7 @@ class Reference:
     line: int
     indent: str
     target: Target
+    options: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,21 @@ def _reference(page: str, number: int, start: re.Match[str], snippets_dir: str, 
     if not match:
         found.failures.append(Failure(page, number, (
             f"malformed snippet reference `{start.group(0).strip()}`\n"
-            'write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section"'
+            'write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section", '
+            'optionally followed by key="value" options'
         )))
         return
+    options = dict(OPTION.findall(match["options"]))
+    for name, value in options.items():
+        allowed = REFERENCE_OPTIONS.get(name, ())
+        if name not in REFERENCE_OPTIONS or (allowed and value not in allowed):
+            found.failures.append(Failure(page, number, (
+                f'unknown reference option {name}="{value}"\n'
+                'options: alt="...", caption="...", source="show|fold|hide"')))
+            return
     target = _target(page, number, match["target"], snippets_dir, found)
     if target:
-        found.references.append(Reference(number, start["indent"], target))
+        found.references.append(Reference(number, start["indent"], target, options))
 
 
 def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup) -> None:

@@ -1,8 +1,11 @@
 # render: turns a snippet's code and real output into Markdown that cannot be broken by what it prints.
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
+import struct
 
 from .errors import Failure
 from .markup import Claim, Reference
@@ -10,10 +13,10 @@ from .runner import FileResult
 from .sections import SnippetFile
 
 LABELS = {
-    "zh": {"output": "输出", "claim": "构建时已核对", "failed": "代码片段运行失败",
+    "zh": {"output": "输出", "source": "源代码", "claim": "构建时已核对", "failed": "代码片段运行失败",
            "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
            "pages": "页面", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
-    "en": {"output": "Output", "claim": "checked by the build", "failed": "Snippet failed",
+    "en": {"output": "Output", "source": "Source", "claim": "checked by the build", "failed": "Snippet failed",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
            "pages": "Pages", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
 }
@@ -23,19 +26,45 @@ def labels(language: str | None) -> dict[str, str]:
     return LABELS.get((language or "en").split("_")[0], LABELS["en"])
 
 
-def reference(ref: Reference, file: SnippetFile, result: FileResult | None, language: str | None, snippets_dir: str) -> str:
+def reference(ref: Reference, file: SnippetFile, result: FileResult | None, language: str | None,
+              snippets_dir: str, to_root: str = "") -> tuple[str, dict[str, bytes]]:
+    """The Markdown for one reference, and the figure files it links to (site path -> PNG)."""
     shown = file.sections if ref.target.section is None else tuple(s for s in file.sections if s.name == ref.target.section)
     title = ref.target.label[len(snippets_dir) + 1:]
     if ref.target.section is None:
         code, first = file.text.rstrip() + "\n", 1
     else:
         code, first = shown[0].code, shown[0].line
-    blocks = [fence(code, f'python title="{_attr(title)}" linenums="{first}"')]
+    blocks = []
+    source = fence(code, f'python title="{_attr(title)}" linenums="{first}"')
+    mode = ref.options.get("source", "show")
+    if mode == "show":
+        blocks.append(source)
+    elif mode == "fold":
+        blocks.append(f'??? quote "{_attr(labels(language)["source"])}: {_attr(title)}"\n\n' + indent(source, "    "))
+    images: dict[str, bytes] = {}
     if result is not None:
-        output = "".join(s.output for s in result.sections if s.name in {x.name for x in shown})
+        names = {x.name for x in shown}
+        output = "".join(s.output for s in result.sections if s.name in names)
         if output.strip():
             blocks.append(fence(output, f'text title="{_attr(labels(language)["output"])}"'))
-    return indent("\n\n".join(blocks), ref.indent)
+        for picture in (f for s in result.sections if s.name in names for f in s.figures):
+            data = base64.b64decode(picture)
+            path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
+            images[path] = data
+            blocks.append(_figure(to_root + path, data, ref.options))
+    return indent("\n\n".join(blocks), ref.indent), images
+
+
+def _figure(src: str, data: bytes, options: dict[str, str]) -> str:
+    width, height = struct.unpack(">II", data[16:24])  # from the PNG header
+    alt = html.escape(options.get("alt", ""), quote=True)
+    caption = options.get("caption")
+    lines = ['<figure class="docexec-figure">',
+             f'<img src="{src}" alt="{alt}" width="{width}" height="{height}" loading="lazy">']
+    if caption:
+        lines.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+    return "\n".join(lines + ["</figure>"])
 
 
 def report(rows: list[dict[str, str]], versions: dict[str, str], language: str | None, to_root: str) -> str:

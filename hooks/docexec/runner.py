@@ -32,6 +32,7 @@ class SectionResult:
     error: str = ""
     duration: float = 0.0
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: list[str] = field(default_factory=list)  # PNG images, base64
 
 
 @dataclass
@@ -160,9 +161,10 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str) -> FileRes
                     current, offset = message[1], message[2]
                     deadline = time.monotonic() + sections[current].options.get("timeout", job.timeout)
                 elif message[0] == "done":
-                    _, index, error, duration, claims, end = message
+                    _, index, error, duration, claims, end, figures = message
                     status = "ok" if error is None else "error"
-                    results.append(SectionResult(sections[index].name, status, _read(output, offset, end, settings.root), error or "", duration, claims))
+                    results.append(SectionResult(sections[index].name, status, _read(output, offset, end, settings.root),
+                                                 error or "", duration, claims, figures))
                     current, deadline = -1, time.monotonic() + STARTUP_TIMEOUT
                 else:
                     break
