@@ -12,7 +12,17 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+MATHJAX := docs/assets/mathjax/tex-chtml.js
+
+# MathJax is served by the site itself: the npm package, reduced to what tex-chtml needs.
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf docs/assets/mathjax && mkdir -p docs/assets/mathjax/output/chtml/fonts docs/assets/mathjax/input/tex
+	cp node_modules/mathjax/es5/tex-chtml.js docs/assets/mathjax/
+	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 docs/assets/mathjax/output/chtml/fonts/
+	cp -r node_modules/mathjax/es5/input/tex/extensions docs/assets/mathjax/input/tex/
+
+install: $(STAMP) $(MATHJAX)
 
 serve: install  ## build, then serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
@@ -36,4 +46,4 @@ bench: install  ## cold / warm / plain / floor timings of a generated 20-page si
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache docs/assets/mathjax node_modules

@@ -205,7 +205,7 @@ def test_missing_file_section_malformed_markup_and_escaping_paths_are_all_report
         "docs/index.md(7): refused snippet path '../secret.py': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
         "docs/index.md(9): refused snippet path '/etc/passwd': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
         "docs/index.md(11): malformed claim `[[1.0 | ok.py:one]]`",
-        "    write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] (the tolerance is optional: without it the number must round to what is written)",
+        "    write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] (the tolerance is optional: without it the number must round to what is written; True/False check a flag)",
         "",
     ]
 

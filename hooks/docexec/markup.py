@@ -119,12 +119,17 @@ def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup)
         if any(a <= match.start() < b for a, b in spans):
             continue  # shown as code, e.g. when documenting the syntax itself
         parts = [p.strip() for p in match["body"].split("|")]
+        if len(parts) == 3 and parts[0] in ("True", "False"):
+            parts[0] = ("1" if parts[0] == "True" else "0") + " ± 0"  # a flag: exactly 1 or 0
+            shown = match["body"].split("|")[0].strip()
+        else:
+            shown = None
         value = CLAIM_VALUE.match(parts[0]) if len(parts) == 3 else None
         if value is None or not parts[2]:
             found.failures.append(Failure(page, number, (
                 f"malformed claim `{match.group(0)}`\n"
                 "write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] "
-                "(the tolerance is optional: without it the number must round to what is written)"
+                "(the tolerance is optional: without it the number must round to what is written; True/False check a flag)"
             )))
             continue
         target = _target(page, number, parts[1], snippets_dir, found)
@@ -140,7 +145,7 @@ def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup)
             tol = abs(written) * float(value["tol"]) / 100
         else:
             tol = float(value["tol"])
-        found.claims.append(Claim(number, match.start(), match.end(), value["number"], written, tol, target, parts[2]))
+        found.claims.append(Claim(number, match.start(), match.end(), shown or value["number"], written, tol, target, parts[2]))
 
 
 def _target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
