@@ -4,7 +4,8 @@ import inspect
 import torch
 
 # %% signature
-print(inspect.signature(torch.nn.BatchNorm2d))
+parameters = inspect.signature(torch.nn.BatchNorm2d).parameters.values()
+print("torch.nn.BatchNorm2d(\n    " + ",\n    ".join(str(p) for p in parameters) + ",\n)")
 
 # %% run
 x = torch.randn([1, 3, 255, 255])
