@@ -61,7 +61,7 @@ def _figure(src: str, data: bytes, options: dict[str, str]) -> str:
     alt = html.escape(options.get("alt", ""), quote=True)
     caption = options.get("caption")
     lines = ['<figure class="docexec-figure">',
-             f'<img src="{src}" alt="{alt}" width="{width}" height="{height}" loading="lazy">']
+             f'<img src="{src}" alt="{alt}" width="{width}" height="{height}">']
     if caption:
         lines.append(f"<figcaption>{html.escape(caption)}</figcaption>")
     return "\n".join(lines + ["</figure>"])

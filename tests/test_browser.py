@@ -1,0 +1,115 @@
+# The built site in headless Chromium, both languages: no console error, nothing fetched from
+# outside, formulas typeset, figures loaded, the language switcher and search work.
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import REPO
+
+PAGES = ["", "norms/", "report/"]  # zh at /, en at /en/
+SHOTS = REPO / "tests" / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(root / "cache")}
+    env.pop("DOCEXEC_ACCEPT", None)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")], cwd=REPO,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    problems: list[str] = []
+    origin = url.split("/", 3)[:3]
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"request outside the site: {r.url}")
+            if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_offline_with_formulas_figures_and_switcher(site, browser, language, path):
+    prefix = "" if language == "zh" else "en/"
+    page, problems = _open(browser, site + prefix + path)
+    # Every formula typeset by the site's own MathJax, none left as TeX or as an error.
+    page.wait_for_function("""() => window.MathJax && MathJax.startup && MathJax.startup.document &&
+        [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('mjx-container'))""", timeout=20000)
+    assert page.locator("mjx-merror").count() == 0
+    text = page.inner_text("article")
+    assert "\\frac" not in text and "\\begin" not in text and "\\(" not in text
+    # Every image loaded with a real size.
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
+    sizes = page.eval_on_selector_all("article img", "imgs => imgs.map(i => [i.getAttribute('src'), i.naturalWidth, i.naturalHeight])")
+    assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
+    if path == "":
+        assert len(sizes) == 2 and page.locator(".arithmatex").count() >= 8
+    # The switcher leads to the same page in the other language.
+    other = "en" if language == "zh" else "zh"
+    href = page.eval_on_selector(f"a.md-select__link[hreflang={other}]", "a => a.href")
+    assert href == site + ("en/" if other == "en" else "") + path
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{language}-{path.strip('/') or 'index'}.png"), full_page=True)
+    page.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("language, term, expected", [
+    ("zh", "均值", ["", "norms/"]),
+    ("zh", "方差", ["", "norms/"]),
+    ("en", "perfectly", ["en/"]),
+    ("en", "extremes", ["en/norms/"]),
+])
+def test_search_finds_the_page_in_its_language(site, browser, language, term, expected):
+    page, problems = _open(browser, site + ("en/" if language == "en" else ""))
+    box = page.locator(".md-search__input")
+    box.click()
+    for _ in range(30):  # the search worker builds its index first; ask again until it answers
+        box.fill(term)
+        page.keyboard.press("End")  # Material searches on key events
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=500)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: not ready yet
+            continue
+    links = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href.split(/[?#]/)[0])")
+    pages = {link[len(site):] for link in links}
+    assert set(expected) <= pages, pages
+    assert all(p.startswith("en/") == (language == "en") for p in pages), pages
+    page.close()
+    assert problems == []
