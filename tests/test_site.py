@@ -68,4 +68,4 @@ def test_report_lists_every_snippet(built):
     assert [(s["path"], s["status"], s["cache"]) for s in report["snippets"]] == [(p, "ok", "miss") for p in snippets]
     for page in ("site2/report/index.html", "site2/en/report/index.html"):
         html = (root / page).read_text()
-        assert all(f"<code>{p}</code>" in html for p in snippets)
+        assert all(f"<td>{p.removeprefix('snippets/')}</td>" in html for p in snippets)

@@ -76,7 +76,7 @@ def report(rows: list[dict[str, str]], versions: dict[str, str], language: str |
              "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         cell = html.escape(row["path"], quote=True)
-        lines.append(f"| `{row['path']}` | {row['sections']} | {row['pages']} | {row['status']} "
+        lines.append(f"| {row['path'].removeprefix('snippets/')} | {row['sections']} | {row['pages']} | {row['status']} "
                      f'| <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
     produced = " · ".join(f"{k} {v}" for k, v in versions.items() if k in ("torch", "numpy", "python", "platform"))
     lines += ["", f"{text['produced']}: {produced}.", "",

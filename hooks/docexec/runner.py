@@ -158,6 +158,8 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str) -> FileRes
                     results.append(_died(process, sections, current, output, offset, settings.root))
                     break
                 if message[0] == "start":
+                    if current < 0 and not results:
+                        began = time.monotonic()  # run time excludes waiting for the fork server
                     current, offset = message[1], message[2]
                     deadline = time.monotonic() + sections[current].options.get("timeout", job.timeout)
                 elif message[0] == "done":
