@@ -36,8 +36,12 @@ accept: install  ## record the real outputs as the expected ones; review with gi
 rerun: install  ## build without the cache: every snippet runs again
 	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
 
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 system:  ## Debian packages for the browser tests (Chromium, a CJK font for screenshots)
-	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; }
+	test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 test: install system  ## the whole test suite
 	$(PY) -m pytest

@@ -2,6 +2,7 @@
 """Listed under `hooks:` in mkdocs.yml. The work is done by the `docexec` package beside it."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from docexec import runner
+from docexec.cache import versions
 from docexec.engine import Options, Session
 
 log = get_plugin_logger("docexec")
@@ -32,6 +34,9 @@ def on_config(config: MkDocsConfig) -> None:
     # keeps two builds of one commit byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date(Path(config.config_file_path).resolve().parent))
+    # What produced the outputs, for the theme to show on every page (overrides/main.html).
+    built = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.timezone.utc)
+    config.extra["provenance"] = {**versions(), "date": built.strftime("%Y-%m-%d")}
 
 
 def source_date(root: Path) -> int:
@@ -80,7 +85,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not page.file.src_uri.endswith(".md"):
         return None  # notebooks and other sources reach this event too
     to_root = "../" * page.url.count("/")  # docexec-report.json lies at the site's root (url: en/x/ for en)
-    return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root)
+    stem = Path(page.file.src_uri).name.split(".")[0]
+    notebook = f"{page.url}{stem}.ipynb" if page.url.endswith("/") or not page.url else f"{page.url.rsplit('/', 1)[0]}/{stem}.ipynb"
+    return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -88,7 +95,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     global _site_root
     if not _nested(config):
         _site_root = Path(config.site_dir)
-    for path, data in SESSION.figures.items():
+    written = {**SESSION.figures, **{path: text.encode() for path, text in SESSION.notebooks.items()}}
+    for path, data in written.items():
         target = _site_root / path
         if not target.exists() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)

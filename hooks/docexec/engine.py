@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compare, expected, markup, render, runner
+from . import notebook as notebooks
 from .cache import Cache, key, versions
 from .errors import DocexecError, Failure
 from .runner import FileResult, Job
@@ -61,6 +62,7 @@ class Session:
         self.seconds = 0.0
         self.uses: dict[str, dict[str | None, Where]] = {}
         self.figures: dict[str, bytes] = {}  # site path -> PNG, written into the site after the build
+        self.notebooks: dict[str, str] = {}  # site path -> notebook JSON, likewise
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -70,7 +72,7 @@ class Session:
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
         if self.cache is None or self.cache.folder != root / options.cache_dir:
             self.cache = Cache(root / options.cache_dir)
-        self.files, self.results, self.failures, self.recorded, self.figures = {}, {}, [], [], {}
+        self.files, self.results, self.failures, self.recorded, self.figures, self.notebooks = {}, {}, [], [], {}, {}
         pages = self._scan(docs_dir)
         uses, claims = self._index(pages)
         self.uses = uses
@@ -206,7 +208,10 @@ class Session:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "") -> str:
+    def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "",
+                    notebook_path: str | None = None) -> str:
+        """The page's Markdown with snippets, claims and the report expanded; with
+        ``notebook_path`` (a site path), also the page's notebook and a link to it."""
         label = f"{self.docs}/{page}"
         found = markup.find(label, markdown_text)
         lines = markdown_text.split("\n")
@@ -230,6 +235,12 @@ class Session:
             lines[failure.line - 1] = render.failures([failure], language)
         for line in found.reports:
             lines[line - 1] = render.report(self._report_rows(), versions(), language, to_root)
+        notebook = (None if notebook_path is None else
+                    notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads))
+        if notebook is not None:
+            self.notebooks[notebook_path] = notebook
+            heading = next((i for i, l in enumerate(lines) if l.startswith("# ")), -1)
+            lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
         return "\n".join(lines)
 
     def _report_rows(self) -> list[dict[str, str]]:

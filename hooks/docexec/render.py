@@ -13,10 +13,10 @@ from .runner import FileResult
 from .sections import SnippetFile
 
 LABELS = {
-    "zh": {"output": "输出", "source": "源代码", "claim": "构建时已核对", "failed": "代码片段运行失败",
+    "zh": {"output": "输出", "source": "源代码", "notebook": "下载本页的 Jupyter notebook（含构建时的输出）", "claim": "构建时已核对", "failed": "代码片段运行失败",
            "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
            "pages": "页面", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
-    "en": {"output": "Output", "source": "Source", "claim": "checked by the build", "failed": "Snippet failed",
+    "en": {"output": "Output", "source": "Source", "notebook": "Download this page as a Jupyter notebook (with the build's outputs)", "claim": "checked by the build", "failed": "Snippet failed",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
            "pages": "Pages", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
 }
@@ -90,6 +90,12 @@ def report(rows: list[dict[str, str]], versions: dict[str, str], language: str |
               "});",
               "</script>"]
     return "\n".join(lines)
+
+
+def notebook_link(name: str, language: str | None) -> str:
+    # Raw HTML: the notebook is written into the site after the build, so MkDocs' link check
+    # would not find it among the documentation files.
+    return f'<a class="md-button docexec-notebook" href="{name}" download>{html.escape(labels(language)["notebook"])}</a>\n'
 
 
 def failures(found: list[Failure], language: str | None, indentation: str = "") -> str:
