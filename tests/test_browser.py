@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import REPO
 
-PAGES = ["", "norms/", "report/"]  # zh at /, en at /en/
+PAGES = ["", "norms/", "experiment/", "report/"]  # zh at /, en at /en/; experiment/ is a notebook
 SHOTS = REPO / "tests" / "screenshots"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
@@ -72,13 +72,17 @@ def test_page_renders_offline_with_formulas_figures_and_switcher(site, browser, 
         [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('mjx-container'))""", timeout=20000)
     assert page.locator("mjx-merror").count() == 0
     text = page.inner_text("article")
-    assert "\\frac" not in text and "\\begin" not in text and "\\(" not in text
+    assert "\\frac" not in text and "\\begin" not in text and "\\(" not in text and "$$" not in text
     # Every image loaded with a real size.
     page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
     sizes = page.eval_on_selector_all("article img", "imgs => imgs.map(i => [i.getAttribute('src'), i.naturalWidth, i.naturalHeight])")
     assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
     if path == "":
         assert len(sizes) == 2 and page.locator(".arithmatex").count() >= 8
+    if path == "experiment/":  # rendered by mkdocs-jupyter as a notebook, not as raw JSON
+        assert page.locator(".jp-Cell").count() >= 8 and '"nbformat"' not in text
+        page.wait_for_function("() => document.querySelectorAll('.jp-RenderedMarkdown mjx-container').length >= 5", timeout=20000)
+        assert "tensor([" in page.inner_text(".jp-OutputArea-output >> nth=0")
     # The switcher leads to the same page in the other language.
     other = "en" if language == "zh" else "zh"
     href = page.eval_on_selector(f"a.md-select__link[hreflang={other}]", "a => a.href")

@@ -2,14 +2,14 @@
 // `make install`). Typesetting waits for MathJax to start and runs on every page Material shows.
 window.MathJax = {
   tex: {
-    inlineMath: [["\\(", "\\)"]],
-    displayMath: [["\\[", "\\]"]],
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],  // $: notebook pages
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],  // $$: notebook pages (mkdocs-jupyter)
     processEscapes: true,
     processEnvironments: true,
   },
   options: {
     ignoreHtmlClass: ".+",
-    processHtmlClass: "arithmatex",
+    processHtmlClass: "arithmatex|jp-RenderedMarkdown",  // Markdown pages | notebook pages
   },
   startup: { typeset: false },
 };

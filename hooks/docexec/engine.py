@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compare, expected, markup, render, runner
+from . import docnotebooks
 from . import notebook as notebooks
 from .cache import Cache, key, versions
 from .errors import DocexecError, Failure
@@ -63,6 +64,7 @@ class Session:
         self.uses: dict[str, dict[str | None, Where]] = {}
         self.figures: dict[str, bytes] = {}  # site path -> PNG, written into the site after the build
         self.notebooks: dict[str, str] = {}  # site path -> notebook JSON, likewise
+        self.cells: dict[str, list[docnotebooks.Cell]] = {}  # notebook pages' bound cells
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -79,11 +81,23 @@ class Session:
         self._load(uses)
         self._run(uses, claims)
         self._check(uses, claims)
+        for label, cells in self.cells.items():
+            problems, written = docnotebooks.check(self.root, label, cells, self.files, self.results, self.options.accept)
+            self.failures.extend(problems)
+            if written:
+                self.recorded.append(label)
         self.failures.sort(key=lambda f: (f.file, f.line))
         self.seconds = time.monotonic() - began
         return self.failures
 
     def _scan(self, docs_dir: Path) -> dict[str, markup.Markup]:
+        self.cells: dict[str, list[docnotebooks.Cell]] = {}
+        for path in sorted(docs_dir.rglob("*.ipynb")):
+            label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
+            cells, problems = docnotebooks.find(label, path.read_text(encoding="utf-8"))
+            self.failures.extend(problems)
+            if cells:
+                self.cells[label] = cells
         pages = {}
         # A page before its translations (index.md, then index.en.md): failures name it first.
         for path in sorted(docs_dir.rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name.split(".")[0], len(p.suffixes), p.name)):
@@ -102,6 +116,9 @@ class Session:
             for item in found.claims:
                 uses[item.target.path][item.target.section].claims.append((page, item.line))
                 claims[item.target.path].append((page, item))
+        for cells in self.cells.values():
+            for cell in cells:
+                uses[cell.target.path][cell.target.section].references.append((cell.page, cell.index))
         return uses, claims
 
     def _load(self, uses: dict[str, dict[str | None, Where]]) -> None:

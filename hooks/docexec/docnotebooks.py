@@ -1,0 +1,88 @@
+# docnotebooks: notebook pages in docs/ whose code cells are snippet sections, checked and accepted.
+"""A code cell with metadata ``{"docexec": {"snippet": "post/momentum.py", "section": "x1"}}``
+must hold that section's code and its real output. mkdocs-jupyter renders the committed
+notebook as it is (it executes nothing); this module makes sure what it shows is what the
+build's run printed, and accept mode rewrites the cells from the run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import compare
+from .errors import Failure
+from .markup import Target
+from .runner import FileResult
+from .sections import SnippetFile
+
+
+@dataclass(frozen=True)
+class Cell:
+    page: str  # docs/experiment.ipynb
+    index: int  # 1-based, as Jupyter users count cells
+    target: Target
+
+
+def find(label: str, text: str, snippets_dir: str = "snippets") -> tuple[list[Cell], list[Failure]]:
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as error:  # noqa: BLE001 - nbformat raises several kinds for bad JSON
+        return [], [Failure(label, 0, f"cannot read the notebook: {error}")]
+    cells, failures = [], []
+    for index, cell in enumerate(notebook.cells, start=1):
+        bound = cell.get("metadata", {}).get("docexec")
+        if cell.cell_type != "code" or bound is None:
+            continue
+        snippet, section = bound.get("snippet", ""), bound.get("section")
+        if not snippet or ".." in Path(snippet).parts or snippet.startswith("/") or not section:
+            failures.append(Failure(label, index, f'cell {index}: metadata docexec needs "snippet" (inside {snippets_dir}/) and "section"'))
+            continue
+        cells.append(Cell(label, index, Target(f"{snippets_dir}/{snippet}", section)))
+    return cells, failures
+
+
+def check(root: Path, label: str, cells: list[Cell], files: dict[str, SnippetFile], results: dict[str, FileResult],
+          accept: bool) -> tuple[list[Failure], bool]:
+    """Failures of the notebook's bound cells; in accept mode, rewrite them instead (True if written)."""
+    path = root / label
+    notebook = nbformat.read(path, as_version=4)
+    failures, changed = [], False
+    for cell in cells:
+        file, result = files.get(cell.target.path), results.get(cell.target.path)
+        section = file.section(cell.target.section or "") if file else None
+        ran = result.section(cell.target.section or "") if result else None
+        if section is None or ran is None or ran.status != "ok":
+            continue  # reported with the snippet itself
+        stored = notebook.cells[cell.index - 1]
+        source, outputs = section.code.rstrip("\n"), _outputs(ran.output, ran.figures)
+        if accept:
+            if stored.source != source or _text(stored.outputs) != ran.output or _images(stored.outputs) != ran.figures:
+                stored.source, stored.outputs, changed = source, outputs, True
+            continue
+        where = f"cell {cell.index} ({cell.target.label})"
+        if stored.source != source:
+            failures.append(Failure(label, cell.index, f"{where}: the code differs from the snippet's section\n"
+                                                       "copy it with `make accept` (the snippet file is the source)"))
+        report = compare.check(_text(stored.outputs), ran.output, section.options.get("rtol"), section.options.get("atol"))
+        if report is not None or _images(stored.outputs) != ran.figures:
+            failures.append(Failure(label, cell.index, f"{where}: the stored output differs from the real one\n"
+                                                       f"{report or 'the figures differ'}\n"
+                                                       "if the new output is right, record it with `make accept`"))
+    if changed:
+        path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    return failures, changed
+
+
+def _outputs(text: str, figures: list[str]) -> list[nbformat.NotebookNode]:
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)] if text else []
+    outputs += [nbformat.v4.new_output("display_data", data={"image/png": f, "text/plain": "<Figure>"}) for f in figures]
+    return outputs
+
+
+def _text(outputs: list[nbformat.NotebookNode]) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+def _images(outputs: list[nbformat.NotebookNode]) -> list[str]:
+    return [o.data["image/png"] for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]
