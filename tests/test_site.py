@@ -69,3 +69,14 @@ def test_report_lists_every_snippet(built):
     for page in ("site2/report/index.html", "site2/en/report/index.html"):
         html = (root / page).read_text()
         assert all(f"<td>{p.removeprefix('snippets/')}</td>" in html for p in snippets)
+
+
+def test_every_page_names_its_torch_and_the_commit_date(built):
+    root, _ = built
+    commit_day = subprocess.run(["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d"], cwd=REPO,
+                                capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", commit_day)
+    for page in sorted((root / "site1").rglob("index.html")):
+        html = page.read_text()
+        assert "PyTorch 2.13.0" in html and "linux-" in html, page
+        assert (f"构建所用提交的日期：{commit_day}" in html) or (f"from the commit of {commit_day}" in html), page
