@@ -75,6 +75,25 @@ def project(tmp_path: Path):
     return make
 
 
+def build_real_site(site: Path, cache: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Build this repository's site into ``site`` with its own cache (the author's is not touched)."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(cache), **env}
+    for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN", "DOCEXEC_TIMEOUT"):
+        if switch not in env:
+            environment.pop(switch, None)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *args], cwd=REPO,
+                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> tuple[Path, str]:
+    """One cold --strict build of the real site, shared by the tests that only read it."""
+    root = tmp_path_factory.mktemp("real")
+    done = build_real_site(root / "site", root / "cache")
+    assert done.returncode == 0, done.stdout
+    return root, done.stdout
+
+
 def docexec_lines(log: str) -> list[str]:
     """The build's log from docexec's error on: the lines an author reads."""
     lines = log.splitlines()

@@ -5,10 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -27,13 +24,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(root / "cache")}
-    env.pop("DOCEXEC_ACCEPT", None)
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")], cwd=REPO,
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout
+def site(real_site):
+    root, _ = real_site
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,27 +1,17 @@
 # Every page's notebook: carries the build's outputs, and re-run from the top prints the same.
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO
 from docexec.compare import check
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("notebooks")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(root / "cache")}
-    env.pop("DOCEXEC_ACCEPT", None)
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")], cwd=REPO, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout
-    return root / "site"
+def site(real_site):
+    return real_site[0] / "site"
 
 
 def _text(outputs) -> str:

@@ -5,30 +5,18 @@ import json
 import re
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-
-def _build(site: Path, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(cache), **env}
-    for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
-        environment.pop(switch, None) if switch not in env else None
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=REPO,
-                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+from conftest import REPO, build_real_site
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("real")
-    first = _build(root / "site1", root / "cache")
-    assert first.returncode == 0, first.stdout
-    second = _build(root / "site2", root / "cache", DOCEXEC_RERUN="1")
-    assert second.returncode == 0, second.stdout
-    return root, first.stdout
+def built(real_site):
+    root, log = real_site
+    again = build_real_site(root / "site2", root / "cache", DOCEXEC_RERUN="1")
+    assert again.returncode == 0, again.stdout
+    return root, log
 
 
 def test_strict_build_runs_the_snippets_and_shows_their_real_output(built):
@@ -37,15 +25,15 @@ def test_strict_build_runs_the_snippets_and_shows_their_real_output(built):
     assert f"docexec: {len(snippets)} snippet files: {len(snippets)} run, 0 from cache" in log
     recorded = (REPO / "snippets/post/momentum.out/x2.txt").read_text().splitlines()
     for page in ("index.html", "en/index.html"):
-        html = (root / "site1" / page).read_text()
+        html = (root / "site" / page).read_text()
         for line in recorded[:2]:  # running_mean and running_var as PyTorch printed them
             assert line in html
 
 
 def test_the_posts_results_are_checked_claims(built):
     root, _ = built
-    zh = (root / "site1/index.html").read_text()
-    en = (root / "site1/en/index.html").read_text()
+    zh = (root / "site/index.html").read_text()
+    en = (root / "site/en/index.html").read_text()
     for html in (zh, en):
         claims = re.findall(r'<span class="docexec-claim" title="[^"]*">([^<]*)</span>', html)
         assert claims.count("0.1") >= 2 and "1.3" in claims  # momentum default, running_mean; running_var
@@ -54,9 +42,9 @@ def test_the_posts_results_are_checked_claims(built):
 
 def test_two_builds_give_byte_identical_pages(built):
     root, _ = built
-    pages = sorted(p.relative_to(root / "site1") for p in (root / "site1").rglob("*.html"))
+    pages = sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*.html"))
     assert len(pages) >= 6
-    different = [p for p in pages if (root / "site1" / p).read_bytes() != (root / "site2" / p).read_bytes()]
+    different = [p for p in pages if (root / "site" / p).read_bytes() != (root / "site2" / p).read_bytes()]
     assert different == []
 
 
@@ -76,7 +64,7 @@ def test_every_page_names_its_torch_and_the_commit_date(built):
     commit_day = subprocess.run(["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d"], cwd=REPO,
                                 capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", commit_day)
-    for page in sorted((root / "site1").rglob("index.html")):
+    for page in sorted((root / "site").rglob("index.html")):
         html = page.read_text()
         assert "PyTorch 2.13.0" in html and "linux-" in html, page
         assert (f"构建所用提交的日期：{commit_day}" in html) or (f"from the commit of {commit_day}" in html), page

@@ -256,7 +256,7 @@ class Session:
                     notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads))
         if notebook is not None:
             self.notebooks[notebook_path] = notebook
-            heading = next((i for i, l in enumerate(lines) if l.startswith("# ")), -1)
+            heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
             lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
         return "\n".join(lines)
 
