@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -22,8 +23,10 @@ FORMAT = 1  # of the entry files; an entry of another format is ignored
 ENGINE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("child.py", "paths.py"))).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
-    """What the outputs depend on besides the code; read without importing torch."""
+    """What the outputs depend on besides the code; read without importing torch. Read once per
+    process: a running `mkdocs serve` keeps the torch its fork server imported anyway."""
     found = {"python": platform.python_version(), "platform": f"{sys.platform}-{platform.machine()}", "docexec": VERSION,
              "engine": ENGINE}
     for package in ("torch", "numpy"):

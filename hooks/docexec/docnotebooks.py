@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import Any
 
 from . import compare
 from .errors import Failure
@@ -25,6 +24,8 @@ class Cell:
 
 
 def find(label: str, text: str, snippets_dir: str = "snippets") -> tuple[list[Cell], list[Failure]]:
+    import nbformat  # only sites with notebook pages pay for its import
+
     try:
         notebook = nbformat.reads(text, as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises several kinds for bad JSON
@@ -45,6 +46,8 @@ def find(label: str, text: str, snippets_dir: str = "snippets") -> tuple[list[Ce
 def check(root: Path, label: str, cells: list[Cell], files: dict[str, SnippetFile], results: dict[str, FileResult],
           accept: bool) -> tuple[list[Failure], bool]:
     """Failures of the notebook's bound cells; in accept mode, rewrite them instead (True if written)."""
+    import nbformat
+
     path = root / label
     notebook = nbformat.read(path, as_version=4)
     failures, changed = [], False
@@ -74,15 +77,17 @@ def check(root: Path, label: str, cells: list[Cell], files: dict[str, SnippetFil
     return failures, changed
 
 
-def _outputs(text: str, figures: list[str]) -> list[nbformat.NotebookNode]:
+def _outputs(text: str, figures: list[str]) -> list[Any]:
+    import nbformat
+
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)] if text else []
     outputs += [nbformat.v4.new_output("display_data", data={"image/png": f, "text/plain": "<Figure>"}) for f in figures]
     return outputs
 
 
-def _text(outputs: list[nbformat.NotebookNode]) -> str:
+def _text(outputs: list[Any]) -> str:
     return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
 
 
-def _images(outputs: list[nbformat.NotebookNode]) -> list[str]:
+def _images(outputs: list[Any]) -> list[str]:
     return [o.data["image/png"] for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]

@@ -1,10 +1,9 @@
 # notebook: a page's prose and snippets as a Jupyter notebook that carries the build's outputs.
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
-
-import nbformat
 
 from .markup import Markup
 from .runner import FileResult
@@ -32,7 +31,7 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
     def flush() -> None:
         text = _markdown(prose)
         if text.strip():
-            cells.append(nbformat.v4.new_markdown_cell(text))
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": text})
         prose.clear()
 
     for number, line in enumerate(markdown.split("\n"), start=1):
@@ -49,29 +48,32 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
             continue
         done = shown.setdefault(file.path, set())
         if not done:
-            cells.append(nbformat.v4.new_code_cell(_setup(file.path, seed, threads)))
+            cells.append(_code(_setup(file.path, seed, threads)))
         wanted = [s.name for s in file.sections] if ref.target.section is None else [ref.target.section]
         last = max(i for i, s in enumerate(file.sections) if s.name in wanted)
         for section in file.sections[: last + 1]:  # earlier sections first: they set up the state
             if section.name in done:
                 continue
             done.add(section.name)
-            cell = nbformat.v4.new_code_cell(section.code.rstrip("\n"))
-            cell.outputs = _outputs(results.get(file.path), section.name)
-            cell.metadata["docexec"] = {"snippet": file.path, "section": section.name}
+            cell = _code(section.code.rstrip("\n"), _outputs(results.get(file.path), section.name))
+            cell["metadata"]["docexec"] = {"snippet": file.path, "section": section.name}
             if section.name == PREAMBLE or section.name not in wanted:
-                cell.metadata["tags"] = ["setup"]
+                cell["metadata"]["tags"] = ["setup"]
             cells.append(cell)
     flush()
-    notebook = nbformat.v4.new_notebook(cells=cells, metadata={
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"  # fixed ids: the same page gives the same notebook bytes
+    notebook = {"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
-    })
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{index}"  # fixed ids: the same page gives the same notebook bytes
-        if cell.cell_type == "code":
-            cell.execution_count = None
-    return nbformat.writes(notebook)
+    }}
+    # Plain JSON in nbformat 4.5's shape (the tests validate it with nbformat): building it
+    # through nbformat's constructors validated every cell and cost more than the page itself.
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _code(source: str, outputs: list[Any] | None = None) -> dict[str, Any]:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": outputs or [], "source": source}
 
 
 def _setup(path: str, seed: int, threads: int) -> str:
@@ -85,11 +87,11 @@ def _outputs(result: FileResult | None, name: str) -> list[Any]:
     section = result.section(name) if result else None
     if section is None:
         return []
-    outputs = []
+    outputs: list[Any] = []
     if section.output:
-        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=section.output))
+        outputs.append({"output_type": "stream", "name": "stdout", "text": section.output})
     for image in section.figures:
-        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": image, "text/plain": "<Figure>"}))
+        outputs.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": image, "text/plain": "<Figure>"}})
     return outputs
 
 
