@@ -14,7 +14,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from docexec import runner
+from docexec import report, runner
 from docexec.cache import versions
 from docexec.engine import Options, Session
 
@@ -103,8 +103,9 @@ def on_post_build(config: MkDocsConfig) -> None:
             target.write_bytes(data)
     if _nested(config):
         return
-    report = _site_root / "docexec-report.json"
-    report.write_text(json.dumps(SESSION.report(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    target = _site_root / "docexec-report.json"
+    data = report.data(SESSION.results, SESSION.failures, SESSION.recorded, SESSION.seconds)
+    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def on_shutdown() -> None:

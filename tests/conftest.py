@@ -15,6 +15,10 @@ HOOK = REPO / "hooks" / "docexec_hook.py"
 sys.path.insert(0, str(REPO / "hooks"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/expected.md")
+
+
 @dataclass
 class Built:
     code: int

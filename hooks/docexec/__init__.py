@@ -3,16 +3,20 @@
 
 The MkDocs glue lives in ``hooks/docexec_hook.py``; this package is the engine:
 
-- ``sections``  splits a snippet file into named ``# %%`` sections,
-- ``markup``    finds snippet references and checked claims in a page,
-- ``child``     runs one snippet file in a forked process (imports torch once),
-- ``runner``    starts, times and collects those processes,
-- ``cache``     remembers results across builds,
-- ``compare``   checks real output against the recorded one,
-- ``expected``  reads and writes the recorded outputs,
-- ``render``    turns results into Markdown,
-- ``report``    writes the build report,
-- ``engine``    ties them together for one build.
+- ``sections``      splits a snippet file into named ``# %%`` sections,
+- ``markup``        finds snippet references and checked claims in a page,
+- ``child``         runs one snippet file in a forked process (imports torch once),
+- ``runner``        starts, times and collects those processes,
+- ``paths``         makes machine-specific paths in outputs portable,
+- ``cache``         remembers results across builds,
+- ``compare``       checks real output against the recorded one,
+- ``expected``      reads and writes the recorded outputs,
+- ``docnotebooks``  checks (and accepts) notebook pages whose cells are snippet sections,
+- ``render``        turns results into Markdown,
+- ``notebook``      turns a page into a downloadable notebook with the build's outputs,
+- ``report``        the build report, as JSON and as the report page's rows,
+- ``errors``        the one shape of every failure, ``file(line): message``,
+- ``engine``        ties them together for one build.
 """
 
 # Part of every cache key: bump it whenever a change can alter a recorded output.

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare, expected, markup, render, runner
+from . import compare, expected, markup, render, report, runner
 from . import docnotebooks
 from . import notebook as notebooks
 from .cache import Cache, key, versions
@@ -91,7 +91,7 @@ class Session:
         return self.failures
 
     def _scan(self, docs_dir: Path) -> dict[str, markup.Markup]:
-        self.cells: dict[str, list[docnotebooks.Cell]] = {}
+        self.cells = {}
         for path in sorted(docs_dir.rglob("*.ipynb")):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
             cells, problems = docnotebooks.find(label, path.read_text(encoding="utf-8"))
@@ -251,7 +251,7 @@ class Session:
         for failure in found.failures:
             lines[failure.line - 1] = render.failures([failure], language)
         for line in found.reports:
-            lines[line - 1] = render.report(self._report_rows(), versions(), language, to_root)
+            lines[line - 1] = render.report(report.rows(self.files, self.results, self.uses), versions(), language, to_root)
         notebook = (None if notebook_path is None else
                     notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads))
         if notebook is not None:
@@ -260,43 +260,11 @@ class Session:
             lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
         return "\n".join(lines)
 
-    def _report_rows(self) -> list[dict[str, str]]:
-        rows = []
-        for path, file in sorted(self.files.items()):
-            result = self.results.get(path)
-            status = "ok" if result is not None and result.ok else "failed"
-            pages = sorted({p for where in self.uses.get(path, {}).values() for p, _ in where.references + where.claims})
-            rows.append({"path": path, "sections": ", ".join(file.names) or "(whole file)",
-                         "pages": ", ".join(p.split("/", 1)[-1] for p in pages), "status": status})
-        return rows
-
     def _claim(self, item: markup.Claim, language: str | None) -> str:
         result = self.results.get(item.target.path)
         section = result.section(item.target.section or "") if result else None
         value = section.claims.get(item.expression, {}) if section else {}
         return render.claim(item, value.get("repr", "?"), language)
-
-    # -- report ------------------------------------------------------------------------------
-
-    def report(self) -> dict[str, object]:
-        return {
-            "versions": versions(),
-            "seconds": round(self.seconds, 3),
-            "failures": [str(f) for f in self.failures],
-            "recorded": self.recorded,
-            "snippets": [
-                {
-                    "path": path,
-                    "status": "ok" if result.ok else "failed",
-                    "cache": "hit" if result.cached else "miss",
-                    "seconds": round(result.duration, 3),
-                    "key": result.key,
-                    "sections": [{"name": s.name, "status": s.status, "seconds": round(s.duration, 4)} for s in result.sections],
-                }
-                for path, result in sorted(self.results.items())
-            ],
-        }
-
 
 def _section_label(file: SnippetFile, name: str) -> str:
     found = file.section(name)

@@ -1,0 +1,3 @@
+print("<script>alert(1)</script>")
+print("````")
+print("# not a heading")
