@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import posixpath
 import subprocess
 from pathlib import Path
 
@@ -85,8 +86,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if not page.file.src_uri.endswith(".md"):
         return None  # notebooks and other sources reach this event too
     to_root = "../" * page.url.count("/")  # docexec-report.json lies at the site's root (url: en/x/ for en)
+    # The page's notebook sits beside its HTML: en/norms/ -> en/norms/norms.ipynb, a.html -> a.ipynb.
     stem = Path(page.file.src_uri).name.split(".")[0]
-    notebook = f"{page.url}{stem}.ipynb" if page.url.endswith("/") or not page.url else f"{page.url.rsplit('/', 1)[0]}/{stem}.ipynb"
+    folder = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
+    notebook = f"{folder.lstrip('/')}{stem}.ipynb"
     return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
 
 
@@ -96,11 +99,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not _nested(config):
         _site_root = Path(config.site_dir)
     written = {**SESSION.figures, **{path: text.encode() for path, text in SESSION.notebooks.items()}}
-    for path, data in written.items():
+    for path, content in written.items():
         target = _site_root / path
-        if not target.exists() or target.read_bytes() != data:
+        if not target.exists() or target.read_bytes() != content:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.write_bytes(content)
     if _nested(config):
         return
     target = _site_root / "docexec-report.json"

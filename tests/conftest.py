@@ -43,11 +43,8 @@ class Project:
             path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
     def build(self, *args: str, **env: str) -> Built:
-        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": ".cache/docexec", **env}
-        for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN", "DOCEXEC_TIMEOUT"):
-            if switch not in env:
-                environment.pop(switch, None)  # the author's shell must not change a test
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=self.root, env=environment,
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=self.root,
+                              env=environment(**{"DOCEXEC_CACHE": ".cache/docexec", **env}),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
         return Built(done.returncode, done.stdout, self.root)
 
@@ -79,14 +76,16 @@ def project(tmp_path: Path):
     return make
 
 
+def environment(**env: str) -> dict[str, str]:
+    """The test's own switches only: the author's shell (DOCEXEC_ACCEPT=1 …) must not change a test."""
+    base = {k: v for k, v in os.environ.items() if k not in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN", "DOCEXEC_TIMEOUT")}
+    return {**base, "NO_MKDOCS_2_WARNING": "1", **env}
+
+
 def build_real_site(site: Path, cache: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Build this repository's site into ``site`` with its own cache (the author's is not touched)."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": str(cache), **env}
-    for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN", "DOCEXEC_TIMEOUT"):
-        if switch not in env:
-            environment.pop(switch, None)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *args], cwd=REPO,
-                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+                          env=environment(DOCEXEC_CACHE=str(cache), **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import environment
+
 PAGE = "docs/index.md"
 
 
@@ -177,13 +179,12 @@ def test_two_builds_of_the_same_sources_give_identical_pages(project):
 def test_two_builds_sharing_the_cache_at_once_corrupt_nothing(project):
     import subprocess
     import sys
-    import os
 
     files = {PAGE: "".join(f'--8<-- exec "f{i}.py"\n\n' for i in range(6))}
     files.update({f"snippets/f{i}.py": f"import torch\nprint(torch.arange({i + 1}))\n" for i in range(6)})
     made = project(files)
     assert made.build(DOCEXEC_ACCEPT="1", DOCEXEC_CACHE=".cache/other").code == 0
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": ".cache/docexec"}
+    env = environment(DOCEXEC_CACHE=".cache/docexec")
     builds = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-d", f"site{n}"], cwd=made.root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in range(2)]
     assert [b.wait(300) for b in builds] == [0, 0]

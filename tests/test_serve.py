@@ -1,7 +1,6 @@
 # A real `mkdocs serve`: edits re-run only what changed, a failing snippet does not stop the server.
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,14 +10,15 @@ import urllib.request
 
 import pytest
 
+from conftest import environment
+
 PAGE = "docs/index.md"
 
 
 class Server:
     def __init__(self, root, port: int) -> None:
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_CACHE": ".cache/docexec"}
         self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                        env=environment(DOCEXEC_CACHE=".cache/docexec"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.port, self.lines = port, []
         threading.Thread(target=self._read, daemon=True).start()
 

@@ -29,7 +29,7 @@ from .paths import portable
 FIGURE_DPI = 110
 
 # Python's own default warning filters, restated so a parent's -W flags cannot leak in.
-DEFAULT_FILTERS = [
+DEFAULT_FILTERS: list[tuple[Any, type[Warning], str]] = [
     ("default", DeprecationWarning, "__main__"),
     ("ignore", DeprecationWarning, ""),
     ("ignore", PendingDeprecationWarning, ""),
@@ -124,7 +124,7 @@ def _run_section(path: str, line: int, code: str, namespace: dict[str, Any], roo
         shown = tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code)
         last = tree.body.pop() if shown else None
         exec(compile(tree, path, "exec"), namespace)
-        if last is not None:
+        if isinstance(last, ast.Expr):
             value = eval(compile(ast.Expression(last.value), path, "eval"), namespace)
             if value is not None:
                 namespace["_"] = value

@@ -135,8 +135,8 @@ class Session:
             try:
                 file = load(self.root, path)
             except DocexecError as error:
-                where = ", ".join(f"{p}({n})" for p, n in first)
-                self.failures.append(Failure(error.failure.file, error.failure.line, f"{error.failure.message}\n(used by {where})"))
+                users = ", ".join(f"{p}({n})" for p, n in first)
+                self.failures.append(Failure(error.failure.file, error.failure.line, f"{error.failure.message}\n(used by {users})"))
                 continue
             except UnicodeDecodeError as error:
                 self._fail(first, f"snippet file {path} is not UTF-8 text: {error}")
@@ -196,7 +196,8 @@ class Session:
                 self._fail(places, f"{label}: no recorded output yet ({where} is missing)\n"
                                    "record it with `make accept` (DOCEXEC_ACCEPT=1 mkdocs build), then review it in `git diff`")
             return
-        options = file.section(section.name).options if file.section(section.name) else {}
+        found = file.section(section.name)
+        options = found.options if found is not None else {}
         report = compare.check(recorded, section.output, options.get("rtol"), options.get("atol"))
         if report is not None:
             self._fail(places, f"{label}: output differs from the recorded {where}\n"
@@ -252,9 +253,10 @@ class Session:
             lines[failure.line - 1] = render.failures([failure], language)
         for line in found.reports:
             lines[line - 1] = render.report(report.rows(self.files, self.results, self.uses), versions(), language, to_root)
-        notebook = (None if notebook_path is None else
-                    notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads))
-        if notebook is not None:
+        notebook = None
+        if notebook_path is not None:
+            notebook = notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads)
+        if notebook is not None and notebook_path is not None:
             self.notebooks[notebook_path] = notebook
             heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
             lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))

@@ -5,7 +5,7 @@ import json
 import re
 from typing import Any
 
-from .markup import Markup
+from .markup import Claim, Markup
 from .runner import FileResult
 from .sections import PREAMBLE, SnippetFile
 
@@ -21,7 +21,7 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
     if not found.references:
         return None
     references = {ref.line: ref for ref in found.references}
-    claims = {c.line: [] for c in found.claims}
+    claims: dict[int, list[Claim]] = {c.line: [] for c in found.claims}
     for claim in found.claims:
         claims[claim.line].append(claim)
     cells: list[Any] = []
