@@ -81,6 +81,13 @@ def test_serve_reruns_only_the_edited_file_and_survives_a_failure(serve):
     seen = server.wait_for("Reloading browsers", seen)
     assert "Prose edited." in server.page()
 
+    made.write({PAGE: 'Prose edited, a is [[2 ± 0.1 | a.py | 1]].\n\n--8<-- exec "a.py"\n\n--8<-- exec "b.py"\n'})
+    seen = server.wait_for("ERROR   -  docexec: 2 problems with the documentation's snippets", seen)
+    seen = server.wait_for("Reloading browsers", seen)
+    assert "docexec-claim-failed" in server.page()  # the wrong number is marked on the page
+    made.write({PAGE: 'Prose edited.\n\n--8<-- exec "a.py"\n\n--8<-- exec "b.py"\n'})
+    seen = server.wait_for("docexec: 2 snippet files", seen)
+
     made.write({"snippets/a.py": "raise ValueError('broken')\n"})
     seen = server.wait_for("ERROR   -  docexec: 2 problems with the documentation's snippets", seen)
     seen = server.wait_for("Reloading browsers", seen)

@@ -50,7 +50,8 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
         started = time.perf_counter()
         error = _run_section(job["path"], line, code, namespace, job["root"])
         duration = time.perf_counter() - started
-        claims = {expr: _evaluate(expr, namespace) for expr in job["claims"].get(name, [])}
+        wanted = job["claims"].get(name, []) + (job["claims"].get("", []) if index == len(job["sections"]) - 1 else [])
+        claims = {expr: _evaluate(expr, namespace) for expr in wanted}  # "": after the whole file
         figures = _figures()
         conn.send(("done", index, error, duration, claims, _offset(), figures))
         if error is not None:

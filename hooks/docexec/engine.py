@@ -205,7 +205,7 @@ class Session:
                                "if the new output is right, record it with `make accept` and review `git diff`")
 
     def _check_claim(self, page: str, item: markup.Claim, result: FileResult) -> None:
-        section = result.section(item.target.section or "")
+        section = _claimed(result, item)
         if section is None or section.status != "ok":
             return  # the section's own failure (or its absence) is reported already
         value = section.claims.get(item.expression, {"error": "not evaluated"})
@@ -239,7 +239,7 @@ class Session:
         for line, items in claims_by_line.items():
             text = lines[line - 1]
             for item in sorted(items, key=lambda c: -c.start):
-                text = text[: item.start] + self._claim(item, language) + text[item.end:]
+                text = text[: item.start] + self._claim(label, item, language) + text[item.end:]
             lines[line - 1] = text
         for ref in found.references:
             here = [f for f in self.failures if f.file == label and f.line == ref.line]
@@ -262,11 +262,20 @@ class Session:
             lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
         return "\n".join(lines)
 
-    def _claim(self, item: markup.Claim, language: str | None) -> str:
+    def _claim(self, page: str, item: markup.Claim, language: str | None) -> str:
         result = self.results.get(item.target.path)
-        section = result.section(item.target.section or "") if result else None
+        section = _claimed(result, item) if result else None
         value = section.claims.get(item.expression, {}) if section else {}
-        return render.claim(item, value.get("repr", "?"), language)
+        problem = next((str(f) for f in self.failures if f.file == page and f.line == item.line
+                        and f.message.startswith("claim ") and f"`{item.expression}`" in f.message), None)
+        return render.claim(item, value.get("repr", "?"), language, problem)
+
+def _claimed(result: FileResult, item: markup.Claim) -> runner.SectionResult | None:
+    """The section after which the claim's value was read: the named one, or the file's last."""
+    if item.target.section is None:
+        return result.sections[-1] if result.sections and len(result.sections) == result.expected_sections else None
+    return result.section(item.target.section)
+
 
 def _section_label(file: SnippetFile, name: str) -> str:
     found = file.section(name)

@@ -105,7 +105,10 @@ def failures(found: list[Failure], language: str | None, indentation: str = "") 
     return indent(box, indentation)
 
 
-def claim(found: Claim, shown: str, language: str | None) -> str:
+def claim(found: Claim, shown: str, language: str | None, problem: str | None = None) -> str:
+    """The number as written; under `mkdocs serve` a claim that does not hold is marked in place."""
+    if problem is not None:
+        return f'<span class="docexec-claim docexec-claim-failed" title="{html.escape(problem, quote=True)}">{html.escape(found.text)} ✗</span>'
     note = f'{labels(language)["claim"]}: {found.expression} = {shown}'
     return f'<span class="docexec-claim" title="{html.escape(note, quote=True)}">{html.escape(found.text)}</span>'
 
