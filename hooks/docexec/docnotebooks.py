@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import compare
+from . import compare, markup
 from .errors import Failure
-from .markup import Target
+from .markup import SNIPPETS, Markup, Target
 from .runner import FileResult
 from .sections import SnippetFile
 
@@ -23,7 +23,7 @@ class Cell:
     target: Target
 
 
-def find(label: str, text: str, snippets_dir: str = "snippets") -> tuple[list[Cell], list[Failure]]:
+def find(label: str, text: str, snippets_dir: str = SNIPPETS) -> tuple[list[Cell], list[Failure]]:
     import nbformat  # only sites with notebook pages pay for its import
 
     try:
@@ -36,10 +36,13 @@ def find(label: str, text: str, snippets_dir: str = "snippets") -> tuple[list[Ce
         if cell.cell_type != "code" or bound is None:
             continue
         snippet, section = bound.get("snippet", ""), bound.get("section")
-        if not snippet or ".." in Path(snippet).parts or snippet.startswith("/") or not section:
+        if not snippet or not section:
             failures.append(Failure(label, index, f'cell {index}: metadata docexec needs "snippet" (inside {snippets_dir}/) and "section"'))
             continue
-        cells.append(Cell(label, index, Target(f"{snippets_dir}/{snippet}", section)))
+        checked = Markup([], [], failures, [])  # the same path rules as a page's references
+        found = markup.target(label, index, f"{snippet}:{section}", snippets_dir, checked)
+        if found is not None:
+            cells.append(Cell(label, index, found))
     return cells, failures
 
 

@@ -122,7 +122,7 @@ class Session:
         return uses, claims
 
     def _load(self, uses: dict[str, dict[str | None, Where]]) -> None:
-        snippets = (self.root / "snippets").resolve()
+        snippets = (self.root / markup.SNIPPETS).resolve()
         for path, by_section in sorted(uses.items()):
             first = _places(by_section)
             real = (self.root / path).resolve()
@@ -247,7 +247,7 @@ class Session:
             if here or file is None:
                 lines[ref.line - 1] = render.failures(here or [Failure(label, ref.line, "not run")], language, ref.indent)
             else:
-                lines[ref.line - 1], images = render.reference(ref, file, self.results.get(ref.target.path), language, "snippets", to_root)
+                lines[ref.line - 1], images = render.reference(ref, file, self.results.get(ref.target.path), language, markup.SNIPPETS, to_root)
                 self.figures.update(images)
         for failure in found.failures:
             lines[failure.line - 1] = render.failures([failure], language)

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from .errors import Failure
 from .sections import NAME as SECTION_NAME
+from .sections import PREAMBLE
+
+SNIPPETS = "snippets"  # the folder every snippet path is relative to (and must stay in)
 
 # One line that shows a snippet (or one section of it) with its output:
 #     --8<-- exec "momentum/experiment.py:x2"
@@ -67,7 +70,7 @@ class Markup:
     reports: list[int]  # lines of `--8<-- exec-report`
 
 
-def find(page: str, markdown: str, snippets_dir: str = "snippets") -> Markup:
+def find(page: str, markdown: str, snippets_dir: str = SNIPPETS) -> Markup:
     """Everything docexec must act on in one page; problems are collected, not raised."""
     found = Markup([], [], [], [])
     fence: str | None = None
@@ -108,9 +111,9 @@ def _reference(page: str, number: int, start: re.Match[str], snippets_dir: str, 
                 f'unknown reference option {name}="{value}"\n'
                 'options: alt="...", caption="...", source="show|fold|hide"')))
             return
-    target = _target(page, number, match["target"], snippets_dir, found)
-    if target:
-        found.references.append(Reference(number, start["indent"], target, options))
+    bound = target(page, number, match["target"], snippets_dir, found)
+    if bound:
+        found.references.append(Reference(number, start["indent"], bound, options))
 
 
 def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup) -> None:
@@ -132,8 +135,8 @@ def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup)
                 "(the tolerance is optional: without it the number must round to what is written; True/False check a flag)"
             )))
             continue
-        target = _target(page, number, parts[1], snippets_dir, found)
-        if target is None:
+        bound = target(page, number, parts[1], snippets_dir, found)
+        if bound is None:
             continue
         written = float(value["number"])
         if value["tol"] is None:
@@ -142,10 +145,11 @@ def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup)
             tol = abs(written) * float(value["tol"]) / 100
         else:
             tol = float(value["tol"])
-        found.claims.append(Claim(number, match.start(), match.end(), shown or value["number"], written, tol, target, parts[2]))
+        found.claims.append(Claim(number, match.start(), match.end(), shown or value["number"], written, tol, bound, parts[2]))
 
 
-def _target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
+def target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
+    """``path[:section]`` inside ``snippets_dir``; a refused or bad one is added to ``found.failures``."""
     drive = re.match(r"^[A-Za-z]:[/\\]", raw)
     path, _, section = ("", "", "") if drive else raw.partition(":")
     normal = posixpath.normpath(path) if path else ""
@@ -156,7 +160,7 @@ def _target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) 
             "(no leading '/', no '..' that leaves the folder)"
         )))
         return None
-    if section and not SECTION_NAME.match(section):
+    if section and section != PREAMBLE and not SECTION_NAME.match(section):
         found.failures.append(Failure(page, number, f"bad section name {section!r} in {raw!r}: use letters, digits, '_', '.', '-'"))
         return None
     return Target(f"{snippets_dir}/{normal}", section or None)
