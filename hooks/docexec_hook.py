@@ -7,19 +7,22 @@ import json
 import os
 import posixpath
 import subprocess
+import traceback
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from docexec import report, runner
+from docexec import pages, render, report, runner
 from docexec.cache import versions
+from docexec.errors import Failure
 from docexec.engine import Options, Session
 
 log = get_plugin_logger("docexec")
+CSS = "assets/docexec.css"  # the engine's styles (claims, figures, long outputs), served with the site
 SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
 _command = "build"
 _site_root = Path("site")
@@ -38,6 +41,14 @@ def on_config(config: MkDocsConfig) -> None:
     # What produced the outputs, for the theme to show on every page (overrides/main.html).
     built = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.timezone.utc)
     config.extra["provenance"] = {**versions(), "date": built.strftime("%Y-%m-%d")}
+    if CSS not in config.extra_css:
+        config.extra_css.append(CSS)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if files.get_file_from_path(CSS) is None:
+        files.append(File.generated(config, CSS, abs_src_path=str(Path(pages.__file__).with_name("docexec.css"))))
+    return files
 
 
 def source_date(root: Path) -> int:
@@ -67,7 +78,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return  # every language's pages were scanned and run by the first language's build
     root = Path(config.config_file_path).resolve().parent
-    failures = SESSION.build(root, Path(config.docs_dir), Options.from_environment())
+    includes = "pymdownx.snippets" in config.markdown_extensions
+    try:
+        failures = SESSION.build(root, Path(config.docs_dir), Options.from_environment(), includes)
+    except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
+        failures = [_internal(error, "while running the snippets")]
+        SESSION.failures = failures
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
     ran = [r for r in SESSION.results.values() if not r.cached]
@@ -90,7 +106,28 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     stem = Path(page.file.src_uri).name.split(".")[0]
     folder = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
     notebook = f"{folder.lstrip('/')}{stem}.ipynb"
-    return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
+    try:
+        return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
+    except Exception as error:  # noqa: BLE001 - shown on the page; the build fails, serve keeps serving
+        failure = _internal(error, f"while rendering {page.file.src_uri}")
+        SESSION.failures.append(failure)
+        if _command != "serve":
+            raise PluginError(f"docexec: {failure}") from error
+        log.error(str(failure))
+        return markdown + "\n\n" + render.failures([str(failure)], _language(config))
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return None
+    # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
+    return pages.notebook_page_failures(SESSION, f"{SESSION.docs}/{page.file.src_uri}", html, _language(config))
+
+
+def _internal(error: Exception, doing: str) -> Failure:
+    trace = "".join(traceback.format_exception(error)).rstrip()
+    return Failure("docexec", 0, f"internal error {doing}: {type(error).__name__}: {error}\n"
+                                 f"this is a bug in docexec (hooks/docexec/); please report it with this traceback:\n{trace}")
 
 
 def on_post_build(config: MkDocsConfig) -> None:

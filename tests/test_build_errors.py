@@ -204,8 +204,8 @@ def test_missing_file_section_malformed_markup_and_escaping_paths_are_all_report
         '    write it as --8<-- exec "path/in/snippets.py" or --8<-- exec "path/in/snippets.py:section", optionally followed by key="value" options',
         "docs/index.md(7): refused snippet path '../secret.py': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
         "docs/index.md(9): refused snippet path '/etc/passwd': it must be a relative path inside snippets/ (no leading '/', no '..' that leaves the folder)",
-        "docs/index.md(11): malformed claim `[[1.0 | ok.py:one]]`",
-        "    write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] (the tolerance is optional: without it the number must round to what is written; True/False check a flag)",
+        "docs/index.md(11): malformed claim `[[1.0 | ok.py:one]]`: it has 2 parts, not 3",
+        "    write it on one line as [[expected | path/in/snippets.py:section | python expression]], where expected is a number (0.1, 0.1 ± 0.01, 0.1 ± 5%), True/False, None, a shape such as (4, 3), a quoted string, or raises ExceptionName",
         "",
     ]
 

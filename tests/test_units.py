@@ -28,7 +28,7 @@ def test_longer_fences_and_tildes_are_skipped_until_their_own_close():
 
 def test_claims_read_number_tolerance_and_percent():
     found = markup.find("p", "a [[0.1 ± 0.01 | m.py:s | bn.x]] b [[1.30 | m.py:s | v]] c [[2 +- 5% | m.py:s | w]]")
-    assert [(c.text, c.value, round(c.abs_tol, 6), c.expression) for c in found.claims] == [
+    assert [(c.text, c.expected.value, round(c.expected.tolerance, 6), c.expression) for c in found.claims] == [
         ("0.1", 0.1, 0.01, "bn.x"), ("1.30", 1.3, 0.005, "v"), ("2", 2.0, 0.1, "w")]
 
 

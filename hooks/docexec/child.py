@@ -50,10 +50,10 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
         started = time.perf_counter()
         error = _run_section(job["path"], line, code, namespace, job["root"])
         duration = time.perf_counter() - started
+        end, figures = _offset(), _figures()  # what a claim prints is not the section's output
         wanted = job["claims"].get(name, []) + (job["claims"].get("", []) if index == len(job["sections"]) - 1 else [])
         claims = {expr: _evaluate(expr, namespace) for expr in wanted}  # "": after the whole file
-        figures = _figures()
-        conn.send(("done", index, error, duration, claims, _offset(), figures))
+        conn.send(("done", index, error, duration, claims, end, figures))
         if error is not None:
             break
     sys.stdout.flush()
@@ -150,10 +150,28 @@ def _traceback(error: BaseException, path: str) -> str:
 
 
 def _evaluate(expression: str, namespace: dict[str, Any]) -> dict[str, Any]:
+    """What claims.check needs to know of the value, in plain JSON (it is cached)."""
     try:
-        value = eval(expression, namespace)
+        value = eval(compile(expression, "<claim>", "eval"), namespace)
+    except Exception as error:  # noqa: BLE001 - a claim may say that it raises
+        return {"raised": type(error).__name__, "bases": [c.__name__ for c in type(error).__mro__], "message": str(error)}
+    seen: dict[str, Any] = {"repr": repr(value), "str": str(value), "type": type(value).__name__, "none": value is None}
+    seen["bool"] = _flag(value)
+    if isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        seen["ints"] = list(value)  # torch.Size is a tuple
+    try:
+        if isinstance(value, (str, bytes)):
+            raise TypeError("text is not a number")  # float("1.5") would pass a number claim
         flat = value.flatten().tolist() if hasattr(value, "flatten") else value
-        numbers = [float(v) for v in (flat if isinstance(flat, (list, tuple)) else [flat])]
-        return {"values": numbers, "repr": repr(value)}
-    except Exception as error:  # noqa: BLE001 - reported as a failed claim
-        return {"error": f"{type(error).__name__}: {error}"}
+        seen["numbers"] = [float(v) for v in (flat if isinstance(flat, (list, tuple)) else [flat])]
+    except (TypeError, ValueError, RuntimeError):
+        seen["numbers"] = None
+    return seen
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, (bool, numpy.bool_)):
+        return bool(value)
+    if isinstance(value, torch.Tensor) and value.dtype == torch.bool and value.numel() == 1:
+        return bool(value.item())
+    return None

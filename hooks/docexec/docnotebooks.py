@@ -21,6 +21,7 @@ class Cell:
     page: str  # docs/experiment.ipynb
     index: int  # 1-based, as Jupyter users count cells
     target: Target
+    id: str | None = None  # nbformat 4.5 cell id: where the rendered page shows the cell
 
 
 def find(label: str, text: str, snippets_dir: str = SNIPPETS) -> tuple[list[Cell], list[Failure]]:
@@ -42,7 +43,7 @@ def find(label: str, text: str, snippets_dir: str = SNIPPETS) -> tuple[list[Cell
         checked = Markup([], [], failures, [])  # the same path rules as a page's references
         found = markup.target(label, index, f"{snippet}:{section}", snippets_dir, checked)
         if found is not None:
-            cells.append(Cell(label, index, found))
+            cells.append(Cell(label, index, found, cell.get("id")))
     return cells, failures
 
 

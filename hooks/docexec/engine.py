@@ -7,10 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare, expected, markup, render, report, runner
-from . import docnotebooks
-from . import notebook as notebooks
-from .cache import Cache, key, versions
+from . import claims, compare, docnotebooks, expected, markup, pages, runner
+from .cache import Cache, key
 from .errors import DocexecError, Failure
 from .runner import FileResult, Job
 from .sections import PREAMBLE, SnippetFile, load
@@ -65,16 +63,23 @@ class Session:
         self.figures: dict[str, bytes] = {}  # site path -> PNG, written into the site after the build
         self.notebooks: dict[str, str] = {}  # site path -> notebook JSON, likewise
         self.cells: dict[str, list[docnotebooks.Cell]] = {}  # notebook pages' bound cells
+        # What went wrong with each (snippet, section), None for the whole file: every page that
+        # shows it, in any language, shows these in place. Claims' own problems by claim.
+        self.problems: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+        self.claim_problems: dict[tuple[str, int, int], str] = {}
+        self.includes = False  # pymdownx.snippets is on: other --8<-- lines are its own
 
     # -- one build ---------------------------------------------------------------------------
 
-    def build(self, root: Path, docs_dir: Path, options: Options) -> list[Failure]:
+    def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False) -> list[Failure]:
         began = time.monotonic()
+        self.includes = includes
         self.root, self.options = root, options
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
         if self.cache is None or self.cache.folder != root / options.cache_dir:
             self.cache = Cache(root / options.cache_dir)
         self.files, self.results, self.failures, self.recorded, self.figures, self.notebooks = {}, {}, [], [], {}, {}
+        self.problems, self.claim_problems = defaultdict(list), {}
         pages = self._scan(docs_dir)
         uses, claims = self._index(pages)
         self.uses = uses
@@ -102,7 +107,7 @@ class Session:
         # A page before its translations (index.md, then index.en.md): failures name it first.
         for path in sorted(docs_dir.rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name.split(".")[0], len(p.suffixes), p.name)):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
-            found = markup.find(label, path.read_text(encoding="utf-8"))
+            found = markup.find(label, path.read_text(encoding="utf-8"), includes=self.includes)
             self.failures.extend(found.failures)
             pages[label] = found
         return pages
@@ -127,24 +132,25 @@ class Session:
             first = _places(by_section)
             real = (self.root / path).resolve()
             if not real.is_relative_to(snippets):
-                self._fail(first, f"refused snippet {path}: it resolves to {real}, outside snippets/")
+                self._fail(first, f"refused snippet {path}: it resolves to {real}, outside snippets/", (path, None))
                 continue
             if not real.is_file():
-                self._fail(first, f"snippet file {path} not found; create it, or fix the path (relative to snippets/)")
+                self._fail(first, f"snippet file {path} not found; create it, or fix the path (relative to snippets/)", (path, None))
                 continue
             try:
                 file = load(self.root, path)
             except DocexecError as error:
                 users = ", ".join(f"{p}({n})" for p, n in first)
                 self.failures.append(Failure(error.failure.file, error.failure.line, f"{error.failure.message}\n(used by {users})"))
+                self.problems[(path, None)].append(str(error.failure))
                 continue
             except UnicodeDecodeError as error:
-                self._fail(first, f"snippet file {path} is not UTF-8 text: {error}")
+                self._fail(first, f"snippet file {path} is not UTF-8 text: {error}", (path, None))
                 continue
             for section, where in by_section.items():
                 if section is not None and file.section(section) is None:
                     known = ", ".join(file.names) or "none: the file has no `# %% name` markers"
-                    self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})")
+                    self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})", (path, section))
             self.files[path] = file  # the sections that do exist still run and are checked
 
     def _run(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
@@ -174,7 +180,11 @@ class Session:
                 places = by_section[section.name].places if section.name in by_section else _places(by_section)
                 label = _section_label(file, section.name)
                 if section.status != "ok":
-                    self._fail(places, _describe(label, section))
+                    self._fail(places, _describe(label, section), (path, section.name))
+                    for later in file.sections[len(result.sections):]:  # they never ran
+                        self.problems[(path, later.name)].append(
+                            f"{_section_label(file, later.name)}: not run, because section {section.name!r} before it failed:\n"
+                            + self.problems[(path, section.name)][-1])
                     continue
                 self._check_output(places, label, path, file, section)
             for page, item in claims.get(path, []):
@@ -194,7 +204,8 @@ class Session:
         if recorded is None:
             if section.output.strip():
                 self._fail(places, f"{label}: no recorded output yet ({where} is missing)\n"
-                                   "record it with `make accept` (DOCEXEC_ACCEPT=1 mkdocs build), then review it in `git diff`")
+                                   "record it with `make accept` (DOCEXEC_ACCEPT=1 mkdocs build), then review it in `git diff`",
+                           (path, section.name))
             return
         found = file.section(section.name)
         options = found.options if found is not None else {}
@@ -202,22 +213,26 @@ class Session:
         if report is not None:
             self._fail(places, f"{label}: output differs from the recorded {where}\n"
                                f"Expected/Got diff ('-' recorded, '+' real):\n{report}\n"
-                               "if the new output is right, record it with `make accept` and review `git diff`")
+                               "if the new output is right, record it with `make accept` and review `git diff`",
+                       (path, section.name))
 
     def _check_claim(self, page: str, item: markup.Claim, result: FileResult) -> None:
         section = _claimed(result, item)
         if section is None or section.status != "ok":
-            return  # the section's own failure (or its absence) is reported already
-        value = section.claims.get(item.expression, {"error": "not evaluated"})
-        head = f"claim [[{item.text} ± {item.abs_tol:g}]] about `{item.expression}` after {item.target.label}"
-        if "error" in value:
-            self.failures.append(Failure(page, item.line, f"{head} could not be evaluated: {value['error']}"))
-            return
-        problem = compare.check_claim(item.value, item.abs_tol, value["values"])
+            return  # the section's own failure (or its absence) is reported already, and shown at the claim
+        observed = section.claims.get(item.expression, {"raised": "KeyError", "message": "the claim was not evaluated"})
+        problem = claims.check(item.expected, observed)
         if problem is not None:
-            self.failures.append(Failure(page, item.line, f"{head} does not hold: {problem}\n{item.expression} = {value['repr']}"))
+            message = f"claim {item.expected.describe()} about `{item.expression}` after {item.target.label} does not hold: {problem}"
+            if "repr" in observed and item.expected.kind == "number":
+                message += f"\n{item.expression} = {observed['repr']}"
+            self.failures.append(Failure(page, item.line, message))
+            self.claim_problems[(page, item.line, item.start)] = message
 
-    def _fail(self, places: list[tuple[str, int]], message: str) -> None:
+    def _fail(self, places: list[tuple[str, int]], message: str, about: tuple[str, str | None] | None = None) -> None:
+        """Log ``message`` once, at the first place; every page showing ``about`` shows it too."""
+        if about is not None:
+            self.problems[about].append(message)
         (page, line), others = places[0], places[1:]
         if others:
             listed = ", ".join(f"{p}({n})" for p, n in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
@@ -228,47 +243,27 @@ class Session:
 
     def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "",
                     notebook_path: str | None = None) -> str:
-        """The page's Markdown with snippets, claims and the report expanded; with
-        ``notebook_path`` (a site path), also the page's notebook and a link to it."""
-        label = f"{self.docs}/{page}"
-        found = markup.find(label, markdown_text)
-        lines = markdown_text.split("\n")
-        claims_by_line: dict[int, list[markup.Claim]] = defaultdict(list)
-        for item in found.claims:
-            claims_by_line[item.line].append(item)
-        for line, items in claims_by_line.items():
-            text = lines[line - 1]
-            for item in sorted(items, key=lambda c: -c.start):
-                text = text[: item.start] + self._claim(label, item, language) + text[item.end:]
-            lines[line - 1] = text
-        for ref in found.references:
-            here = [f for f in self.failures if f.file == label and f.line == ref.line]
-            file = self.files.get(ref.target.path)
-            if here or file is None:
-                lines[ref.line - 1] = render.failures(here or [Failure(label, ref.line, "not run")], language, ref.indent)
-            else:
-                lines[ref.line - 1], images = render.reference(ref, file, self.results.get(ref.target.path), language, markup.SNIPPETS, to_root)
-                self.figures.update(images)
-        for failure in found.failures:
-            lines[failure.line - 1] = render.failures([failure], language)
-        for line in found.reports:
-            lines[line - 1] = render.report(report.rows(self.files, self.results, self.uses), versions(), language, to_root)
-        notebook = None
-        if notebook_path is not None:
-            notebook = notebooks.build(markdown_text, found, self.files, self.results, self.options.seed, self.options.threads)
-        if notebook is not None and notebook_path is not None:
-            self.notebooks[notebook_path] = notebook
-            heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
-            lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
-        return "\n".join(lines)
+        """The page's Markdown with snippets, claims and the report expanded (see pages.py)."""
+        return pages.render_page(self, page, markdown_text, language, to_root, notebook_path)
 
-    def _claim(self, page: str, item: markup.Claim, language: str | None) -> str:
+    def claimed(self, item: markup.Claim) -> runner.SectionResult | None:
         result = self.results.get(item.target.path)
-        section = _claimed(result, item) if result else None
-        value = section.claims.get(item.expression, {}) if section else {}
-        problem = next((str(f) for f in self.failures if f.file == page and f.line == item.line
-                        and f.message.startswith("claim ") and f"`{item.expression}`" in f.message), None)
-        return render.claim(item, value.get("repr", "?"), language, problem)
+        return _claimed(result, item) if result is not None else None
+
+    def problems_of(self, target: markup.Target) -> list[str]:
+        """What every page showing ``target`` must show instead of (or beside) its output."""
+        found = list(self.problems.get((target.path, None), []))
+        result = self.results.get(target.path)
+        ran = {s.name for s in result.sections} if result else set()
+        for (path, section), messages in self.problems.items():
+            if path != target.path or section is None:
+                continue
+            if section == target.section or (target.section is None and section in ran):
+                found.extend(m for m in messages if m not in found)
+        if not found and target.path not in self.results:
+            found.append(f"{target.label}: did not run")
+        return found
+
 
 def _claimed(result: FileResult, item: markup.Claim) -> runner.SectionResult | None:
     """The section after which the claim's value was read: the named one, or the file's last."""

@@ -5,6 +5,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from . import claims
 from .errors import Failure
 from .sections import NAME as SECTION_NAME
 from .sections import PREAMBLE
@@ -17,17 +18,16 @@ SNIPPETS = "snippets"  # the folder every snippet path is relative to (and must 
 REFERENCE_START = re.compile(r"^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+exec(?=[ \t]|$)(?P<rest>.*)$")
 # Where the build report's table goes (docs/report.md): `--8<-- exec-report`
 REPORT = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]+exec-report[ \t]*$")
+# Any other line that starts like a snippet line: refused unless pymdownx.snippets is on to read it.
+SNIPPET_LINE = re.compile(r"^[ \t]*-{1,}8<-{1,}")
 REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"(?P<options>(?:[ \t]+[a-z]+="[^"]*")*)[ \t]*$')
 OPTION = re.compile(r'([a-z]+)="([^"]*)"')
 # Options of a reference: the figure's alt text and caption (in the page's language), and how
 # the source is shown: show (default), fold (in a collapsed block) or hide.
 REFERENCE_OPTIONS = {"alt": None, "caption": None, "source": ("show", "fold", "hide")}
 
-# A number in prose bound to a value of the run:
+# Words in prose bound to a value of the run (the forms are in claims.py):
 #     [[0.1 ± 0.01 | momentum/experiment.py:x2 | bn.running_mean]]
-CLAIM = re.compile(r"\[\[(?P<body>[^\[\]]*\|[^\[\]]*)\]\]")
-NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-CLAIM_VALUE = re.compile(rf"^\s*(?P<number>{NUMBER})\s*(?:(?:±|\+-|\+/-)\s*(?P<tol>{NUMBER})\s*(?P<percent>%)?)?\s*$")
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+).+?\1")
 
@@ -55,11 +55,14 @@ class Claim:
     line: int
     start: int  # character offsets of ``[[...]]`` within the line
     end: int
-    text: str  # the number as written, shown to the reader
-    value: float
-    abs_tol: float
+    expected: claims.Expected
     target: Target
     expression: str
+
+    @property
+    def text(self) -> str:
+        """What the reader sees in place of the claim."""
+        return self.expected.shown
 
 
 @dataclass
@@ -70,8 +73,9 @@ class Markup:
     reports: list[int]  # lines of `--8<-- exec-report`
 
 
-def find(page: str, markdown: str, snippets_dir: str = SNIPPETS) -> Markup:
-    """Everything docexec must act on in one page; problems are collected, not raised."""
+def find(page: str, markdown: str, snippets_dir: str = SNIPPETS, includes: bool = False) -> Markup:
+    """Everything docexec must act on in one page; problems are collected, not raised.
+    ``includes``: pymdownx.snippets is on, so other ``--8<--`` lines are its to read."""
     found = Markup([], [], [], [])
     fence: str | None = None
     for number, line in enumerate(markdown.splitlines(), start=1):
@@ -89,6 +93,12 @@ def find(page: str, markdown: str, snippets_dir: str = SNIPPETS) -> Markup:
         start = REFERENCE_START.match(line)
         if start:
             _reference(page, number, start, snippets_dir, found)
+            continue
+        if SNIPPET_LINE.match(line) and not includes:
+            found.failures.append(Failure(page, number, (
+                f"unknown snippet line `{line.strip()}`: it would be published as text\n"
+                'show a snippet with --8<-- exec "path/in/snippets.py:section" (or the build report with --8<-- exec-report); '
+                "to include files as they are, enable pymdownx.snippets in mkdocs.yml")))
             continue
         _claims(page, number, line, snippets_dir, found)
     return found
@@ -117,35 +127,30 @@ def _reference(page: str, number: int, start: re.Match[str], snippets_dir: str, 
 
 
 def _claims(page: str, number: int, line: str, snippets_dir: str, found: Markup) -> None:
-    spans = [m.span() for m in CODE_SPAN.finditer(line)]
-    for match in CLAIM.finditer(line):
-        if any(a <= match.start() < b for a, b in spans):
-            continue  # shown as code, e.g. when documenting the syntax itself
-        parts = [p.strip() for p in match["body"].split("|")]
-        if len(parts) == 3 and parts[0] in ("True", "False"):
-            parts[0] = ("1" if parts[0] == "True" else "0") + " ± 0"  # a flag: exactly 1 or 0
-            shown = match["body"].split("|")[0].strip()
-        else:
-            shown = None
-        value = CLAIM_VALUE.match(parts[0]) if len(parts) == 3 else None
-        if value is None or not parts[2]:
-            found.failures.append(Failure(page, number, (
-                f"malformed claim `{match.group(0)}`\n"
-                "write it as [[0.1 ± 0.01 | path/in/snippets.py:section | python expression]] "
-                "(the tolerance is optional: without it the number must round to what is written; True/False check a flag)"
-            )))
+    spans = [m.span() for m in CODE_SPAN.finditer(line)]  # shown as code, e.g. when documenting the syntax
+    for item in claims.scan(line, spans):
+        text = line[item.start:item.end]
+        wanted: claims.Expected | str = item.problem or ""
+        if item.parts is not None:
+            wanted = claims.expected(item.parts[0])
+            if not isinstance(wanted, str):
+                wanted = _expression_problem(item.parts[2]) or wanted
+        if isinstance(wanted, str) or item.parts is None:
+            found.failures.append(Failure(page, number, f"malformed claim `{text}`: {wanted}\n{claims.HINT}"))
             continue
-        bound = target(page, number, parts[1], snippets_dir, found)
-        if bound is None:
-            continue
-        written = float(value["number"])
-        if value["tol"] is None:
-            tol = _half_unit(value["number"])
-        elif value["percent"]:
-            tol = abs(written) * float(value["tol"]) / 100
-        else:
-            tol = float(value["tol"])
-        found.claims.append(Claim(number, match.start(), match.end(), shown or value["number"], written, tol, bound, parts[2]))
+        bound = target(page, number, item.parts[1], snippets_dir, found)
+        if bound is not None:
+            found.claims.append(Claim(number, item.start, item.end, wanted, bound, item.parts[2]))
+
+
+def _expression_problem(expression: str) -> str | None:
+    if not expression:
+        return "the expression is missing"
+    try:
+        compile(expression, "<claim>", "eval")
+    except SyntaxError as error:
+        return f"`{expression}` is not a Python expression ({error.msg})"
+    return None
 
 
 def target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -> Target | None:
@@ -164,10 +169,3 @@ def target(page: str, number: int, raw: str, snippets_dir: str, found: Markup) -
         found.failures.append(Failure(page, number, f"bad section name {section!r} in {raw!r}: use letters, digits, '_', '.', '-'"))
         return None
     return Target(f"{snippets_dir}/{normal}", section or None)
-
-
-def _half_unit(number: str) -> float:
-    """'0.1' claims a value that rounds to 0.1: anything within half a unit of the last digit."""
-    mantissa, _, exponent = number.lower().partition("e")
-    decimals = len(mantissa.partition(".")[2])
-    return 0.5 * 10.0 ** (int(exponent or 0) - decimals)

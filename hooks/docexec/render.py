@@ -7,16 +7,17 @@ import html
 import re
 import struct
 
-from .errors import Failure
 from .markup import Claim, Reference
 from .runner import FileResult
 from .sections import SnippetFile
 
 LABELS = {
     "zh": {"output": "输出", "source": "源代码", "notebook": "下载本页的 Jupyter notebook（含构建时的输出）", "claim": "构建时已核对", "failed": "代码片段运行失败",
+           "failed_lead": "本页用到的代码片段在构建时出了问题（构建因此失败）：", "unchecked": "构建时核对失败",
            "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
            "pages": "页面", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
     "en": {"output": "Output", "source": "Source", "notebook": "Download this page as a Jupyter notebook (with the build's outputs)", "claim": "checked by the build", "failed": "Snippet failed",
+           "failed_lead": "A snippet this page uses failed when the site was built (the build fails):", "unchecked": "failed the build's check",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
            "pages": "Pages", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
 }
@@ -47,7 +48,7 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         names = {x.name for x in shown}
         output = "".join(s.output for s in result.sections if s.name in names)
         if output.strip():
-            blocks.append(fence(output, f'text title="{_attr(labels(language)["output"])}"'))
+            blocks.append(fence(output, f'{{ .text .docexec-output title="{_attr(labels(language)["output"])}" }}'))
         for picture in (f for s in result.sections if s.name in names for f in s.figures):
             data = base64.b64decode(picture)
             path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
@@ -98,19 +99,38 @@ def notebook_link(name: str, language: str | None) -> str:
     return f'<a class="md-button docexec-notebook" href="{name}" download>{html.escape(labels(language)["notebook"])}</a>\n'
 
 
-def failures(found: list[Failure], language: str | None, indentation: str = "") -> str:
+def failures(messages: list[str], language: str | None, indentation: str = "") -> str:
     """Serve mode shows a failure on the page as well as in the terminal."""
-    body = fence("\n\n".join(str(f) for f in found), "text")
-    box = f'!!! failure "{labels(language)["failed"]}"\n\n' + indent(body, "    ")
+    text = labels(language)
+    body = fence("\n\n".join(messages), "text")
+    box = f'!!! failure docexec-failure "{text["failed"]}"\n\n    {text["failed_lead"]}\n\n' + indent(body, "    ")
     return indent(box, indentation)
 
 
+def failures_html(messages: list[str], language: str | None) -> str:
+    """The same box as HTML, for pages that are not Markdown (notebook pages)."""
+    text = labels(language)
+    body = html.escape("\n\n".join(messages))
+    return (f'<div class="admonition failure docexec-failure"><p class="admonition-title">{html.escape(text["failed"])}</p>'
+            f'<p>{html.escape(text["failed_lead"])}</p><pre><code>{body}</code></pre></div>\n')
+
+
 def claim(found: Claim, shown: str, language: str | None, problem: str | None = None) -> str:
-    """The number as written; under `mkdocs serve` a claim that does not hold is marked in place."""
+    """The claim's words; under `mkdocs serve` a claim that does not hold, or could not be
+    checked, is marked in place. ``|`` is written as an entity: a claim may stand in a table."""
+    words = _pipes(html.escape(found.text))
+    if found.expected.kind in ("string", "raises"):
+        words = f"<code>{words}</code>"
     if problem is not None:
-        return f'<span class="docexec-claim docexec-claim-failed" title="{html.escape(problem, quote=True)}">{html.escape(found.text)} ✗</span>'
-    note = f'{labels(language)["claim"]}: {found.expression} = {shown}'
-    return f'<span class="docexec-claim" title="{html.escape(note, quote=True)}">{html.escape(found.text)}</span>'
+        title = f'{labels(language)["unchecked"]}: {problem}'
+        return f'<span class="docexec-claim docexec-claim-failed" title="{_pipes(html.escape(title, quote=True))}">{words} ✗</span>'
+    note = f'{labels(language)["claim"]}: {found.expression} = {shown}' if not shown.startswith("raises ") else \
+        f'{labels(language)["claim"]}: {found.expression} {shown}'
+    return f'<span class="docexec-claim" title="{_pipes(html.escape(note, quote=True))}">{words}</span>'
+
+
+def _pipes(text: str) -> str:
+    return text.replace("|", "&#124;")
 
 
 def fence(text: str, info: str) -> str:

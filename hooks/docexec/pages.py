@@ -1,0 +1,81 @@
+# pages: one page's Markdown with its references, claims and report expanded from a build's results.
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from . import markup, render, report
+from . import notebook as notebooks
+from .cache import versions
+
+if TYPE_CHECKING:
+    from .engine import Session
+
+
+def render_page(session: Session, page: str, markdown_text: str, language: str | None, to_root: str = "",
+                notebook_path: str | None = None) -> str:
+    """With ``notebook_path`` (a site path), also the page's notebook and a link to it. A fault
+    is shown where it happens, on every page that uses the snippet, in the page's language."""
+    label = f"{session.docs}/{page}"
+    found = markup.find(label, markdown_text, includes=session.includes)
+    lines = markdown_text.split("\n")
+    claims_by_line: dict[int, list[markup.Claim]] = defaultdict(list)
+    for item in found.claims:
+        claims_by_line[item.line].append(item)
+    for line, items in claims_by_line.items():
+        text = lines[line - 1]
+        for item in sorted(items, key=lambda c: -c.start):
+            text = text[: item.start] + _claim(session, label, item, language) + text[item.end:]
+        lines[line - 1] = text
+    for ref in found.references:
+        problems = session.problems_of(ref.target)
+        file = session.files.get(ref.target.path)
+        if problems or file is None:
+            lines[ref.line - 1] = render.failures(problems or [f"{ref.target.label}: did not run"], language, ref.indent)
+        else:
+            lines[ref.line - 1], images = render.reference(ref, file, session.results.get(ref.target.path), language,
+                                                           markup.SNIPPETS, to_root)
+            session.figures.update(images)
+    for failure in found.failures:
+        lines[failure.line - 1] = render.failures([str(failure)], language)
+    for line in found.reports:
+        lines[line - 1] = render.report(report.rows(session.files, session.results, session.uses), versions(), language, to_root)
+    notebook = None
+    if notebook_path is not None:
+        notebook = notebooks.build(markdown_text, found, session.files, session.results, session.problems_of,
+                                   language, session.options.seed, session.options.threads)
+    if notebook is not None and notebook_path is not None:
+        session.notebooks[notebook_path] = notebook
+        heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
+        lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
+    return "\n".join(lines)
+
+
+def _claim(session: Session, page: str, item: markup.Claim, language: str | None) -> str:
+    """A claim that holds shows its words with the value on hover; one that does not, or that
+    could not be checked (its section failed or is missing), is marked as failed: never as checked."""
+    problem = session.claim_problems.get((page, item.line, item.start))
+    section = session.claimed(item)
+    observed = section.claims.get(item.expression) if section is not None and section.status == "ok" else None
+    if problem is None and observed is None:
+        reasons = session.problems_of(item.target) or [f"{item.target.label}: the claim was not evaluated"]
+        problem = "not checked, because its snippet failed:\n" + "\n".join(reasons)
+    if problem is not None:
+        return render.claim(item, "", language, problem)
+    assert observed is not None
+    shown = f"raises {observed['raised']}: {observed.get('message', '')}" if "raised" in observed else observed.get("repr", "")
+    return render.claim(item, shown, language)
+
+
+def notebook_page_failures(session: Session, label: str, html_text: str, language: str | None) -> str:
+    """A notebook page (rendered by mkdocs-jupyter) shows the failure of each bound cell's
+    section above that cell, found by the cell's id; above the whole page if it has none."""
+    for cell in session.cells.get(label, []):
+        problems = session.problems_of(cell.target)
+        if not problems:
+            continue
+        box = render.failures_html(problems, language)
+        anchor = html_text.find(f'id="cell-id={cell.id}"') if cell.id else -1
+        start = html_text.rfind("<div", 0, anchor) if anchor >= 0 else -1
+        html_text = html_text[:start] + box + html_text[start:] if start >= 0 else box + html_text
+    return html_text
