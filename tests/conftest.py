@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import pytest
@@ -103,3 +109,70 @@ def docexec_lines(log: str) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.startswith("ERROR") and "docexec" in line)
     end = next(i for i, line in enumerate(lines) if line.startswith("Aborted"))
     return lines[start:end]
+
+
+class Server:
+    """A real `mkdocs serve` on a free port, its log collected line by line."""
+
+    def __init__(self, root: Path, **env: str) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"], cwd=root,
+                                        env=environment(**{"DOCEXEC_CACHE": ".cache/docexec", **env}),
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, after: int = 0, timeout: float = 90) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for index in range(after, len(self.lines)):
+                if text in self.lines[index]:
+                    return index + 1
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} in:\n" + "\n".join(self.lines))
+
+    def page(self, path: str = "/") -> str:
+        """The page as a browser gets it; the server must answer within 10 s, whatever the page holds."""
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10).read().decode()
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{path}: HTTP {error.code}\n" + "\n".join(self.lines)) from None
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def serve_project(project):
+    """Start `mkdocs serve` on a throwaway project (which may hold faults); stopped after the test."""
+    servers: list[Server] = []
+
+    def start(files: dict[str, str], i18n: bool = False, configure: Callable[[str], str] = str) -> tuple[Project, Server]:
+        made = project(files, i18n)
+        config_file = made.root / "mkdocs.yml"
+        config_file.write_text(configure(config_file.read_text()) + "watch:\n  - snippets\n")
+        servers.append(Server(made.root))
+        servers[-1].wait_for("Serving on")
+        return made, servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -109,3 +109,27 @@ def test_search_finds_the_page_in_its_language(site, browser, language, term, ex
     assert all(p.startswith("en/") == (language == "en") for p in pages), pages
     page.close()
     assert problems == []
+
+
+def test_a_long_output_scrolls_within_a_screenful_and_keeps_its_whole_text(project, browser):
+    made = project({
+        "docs/index.md": '# Long\n\n--8<-- exec "long.py"\n',
+        "snippets/long.py": "import torch\n\ntorch.arange(1000.).reshape(20, 5, 10)\n",
+    })
+    config = made.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "theme:\n  name: material\n  font: false\n")
+    built = made.build(DOCEXEC_ACCEPT="1")
+    assert built.code == 0, built.log
+    handler = functools.partial(_QuietHandler, directory=str(made.root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for width, height in ((1280, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+            box = page.eval_on_selector(".docexec-output pre > code", "c => [c.clientHeight, c.scrollHeight, c.textContent]")
+            page.close()
+            assert box[2].count("\n") >= 219 and "[990., 991., 992., 993., 994., 995., 996., 997., 998., 999.]]])" in box[2]
+            assert box[0] <= height and box[1] > 4 * box[0], (width, box[:2])  # a screenful, scrolled within
+    finally:
+        server.shutdown()

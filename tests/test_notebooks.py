@@ -49,3 +49,47 @@ def test_page_links_its_notebook(site):
     html = (site / "en/norms/index.html").read_text()
     assert '<a class="md-button docexec-notebook" href="norms.ipynb" download>' in html
     assert "docexec-notebook" not in (site / "report/index.html").read_text()  # no code, no notebook
+
+
+def test_each_files_cells_rerun_in_the_state_the_build_ran_them_in(project, tmp_path):
+    made = project({
+        "docs/index.md": '--8<-- exec "a.py"\n\n--8<-- exec "b.py"\n',
+        "snippets/a.py": """
+            import numpy
+            import torch
+            leftover = 1
+            torch.set_default_dtype(torch.float64)
+            torch.set_printoptions(precision=8)
+            numpy.set_printoptions(precision=2)
+            torch.manual_seed(123)
+            torch.set_num_threads(2)
+            print(torch.tensor([1 / 3]))
+            """,
+        "snippets/b.py": """
+            import numpy
+            import torch
+            print("leftover" in globals(), torch.get_default_dtype(), torch.get_num_threads())
+            print(torch.tensor([1 / 3]), numpy.array([1 / 3]), torch.rand(1))
+            """,
+    })
+    built = made.build(DOCEXEC_ACCEPT="1")
+    assert built.code == 0, built.log
+    path = made.root / "site" / "index.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    rerun = nbformat.read(path, as_version=4)
+    NotebookClient(rerun, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [(_text(before.outputs), _text(after.outputs)) for before, after in zip(notebook.cells, rerun.cells)
+               if before.cell_type == "code" and "docexec" in before.metadata]
+    assert outputs[1][0] == "False torch.float32 1\ntensor([0.3333]) [0.33333333] tensor([0.4963])\n"
+    assert [after for _, after in outputs] == [before for before, _ in outputs]
+
+
+def test_the_notebooks_numpy_defaults_are_a_fresh_numpys():
+    import subprocess
+    import sys
+
+    from docexec.notebook import NUMPY_PRINT_DEFAULTS
+
+    fresh = subprocess.run([sys.executable, "-c", "import numpy; print(numpy.get_printoptions())"], capture_output=True, text=True)
+    options = eval(f"dict({NUMPY_PRINT_DEFAULTS})")
+    assert {k: v for k, v in eval(fresh.stdout).items() if k != "override_repr"} == options

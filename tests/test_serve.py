@@ -1,48 +1,11 @@
 # A real `mkdocs serve`: edits re-run only what changed, a failing snippet does not stop the server.
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
-
 import pytest
 
-from conftest import environment
+from conftest import Server
 
 PAGE = "docs/index.md"
-
-
-class Server:
-    def __init__(self, root, port: int) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                                        env=environment(DOCEXEC_CACHE=".cache/docexec"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.port, self.lines = port, []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, text: str, after: int = 0, timeout: float = 60) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for index in range(after, len(self.lines)):
-                if text in self.lines[index]:
-                    return index + 1
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in:\n" + "\n".join(self.lines))
-
-    def page(self) -> str:
-        return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=10).read().decode()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -53,13 +16,12 @@ def serve(project):
         made = project(files)
         (made.root / "mkdocs.yml").write_text((made.root / "mkdocs.yml").read_text() + "watch:\n  - snippets\n")
         assert made.build(DOCEXEC_ACCEPT="1").code == 0
-        servers.append(Server(made.root, _free_port()))
+        servers.append(Server(made.root))
         return made, servers[-1]
 
     yield start
     for server in servers:
-        server.process.terminate()
-        server.process.wait(10)
+        server.stop()
 
 
 def test_serve_reruns_only_the_edited_file_and_survives_a_failure(serve):
