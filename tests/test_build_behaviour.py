@@ -165,6 +165,23 @@ def test_corrupt_cache_entry_is_ignored_and_rerun_switch_forces_a_run(project):
     assert (made.root / "runs.log").read_text() == "a\na\na\n"
 
 
+def test_cache_entry_that_is_json_but_not_an_entry_is_rerun_and_replaced(project):
+    made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": _counting("a") + "print('a')\n",
+                    "snippets/a.out/_preamble.txt": "a\n"})
+    assert made.build().code == 0
+    [entry] = (made.root / ".cache/docexec").glob("*/*.json")
+    good = json.loads(entry.read_text())
+    good["result"]["sections"][0]["output"] = 3  # valid JSON, the wrong type: this crashed every later build
+    entry.write_text(json.dumps(good))
+    built = made.build()
+    assert built.code == 0, built.log
+    assert "Traceback" not in built.log
+    assert "docexec: 1 snippet files: 1 run, 0 from cache" in built.log
+    assert json.loads(entry.read_text())["result"]["sections"][0]["output"] == "a\n"  # overwritten by the new run
+    assert "docexec: 1 snippet files: 0 run, 1 from cache" in made.build().log
+    assert (made.root / "runs.log").read_text() == "a\na\n"
+
+
 def test_two_builds_of_the_same_sources_give_identical_pages(project):
     made = project({
         "docs/index.md": '--8<-- exec "r.py"\n\n[[0.5 ± 0.5 | r.py:x | v]]\n',
