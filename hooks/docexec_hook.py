@@ -17,12 +17,14 @@ from mkdocs.structure.pages import Page
 
 from docexec import report, runner
 from docexec.cache import versions
-from docexec.engine import Options, Session
+from docexec.engine import Session
+from docexec.options import Options, SwitchError
 
 log = get_plugin_logger("docexec")
 SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
 _command = "build"
 _site_root = Path("site")
+_options = Options()
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -31,6 +33,13 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> None:
+    # Checked first, before any work: MkDocs prints a PluginError as one ERROR line and exits 1
+    # (at `serve` start-up too); any other exception would be a traceback.
+    global _options
+    try:
+        _options = Options.from_environment()
+    except SwitchError as error:
+        raise PluginError(f"docexec: {error}") from None
     # Pages carry the build date (mkdocs' theme, sitemap); pinning it to the sources' date
     # keeps two builds of one commit byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -67,7 +76,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return  # every language's pages were scanned and run by the first language's build
     root = Path(config.config_file_path).resolve().parent
-    failures = SESSION.build(root, Path(config.docs_dir), Options.from_environment())
+    failures = SESSION.build(root, Path(config.docs_dir), _options)
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
     ran = [r for r in SESSION.results.values() if not r.cached]

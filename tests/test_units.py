@@ -216,3 +216,27 @@ def test_cache_keeps_claims_and_figures_of_a_good_entry(tmp_path):
     path.write_text(json.dumps(_entry(section_claims=claims, section_figures=[png])))
     got = Cache(tmp_path).get(KEY)
     assert got is not None and got.sections[0].claims == claims and got.sections[0].figures == [png]
+
+
+# -- options -----------------------------------------------------------------------------------
+
+def test_switches_read_flags_in_any_case_and_numbers_of_seconds():
+    from docexec.options import Options
+
+    assert Options.from_environment({}) == Options()
+    on = Options.from_environment({"DOCEXEC_ACCEPT": " TRUE ", "DOCEXEC_RERUN": "On", "DOCEXEC_TIMEOUT": "0.5", "DOCEXEC_CACHE": "c"})
+    assert (on.accept, on.rerun, on.timeout, on.cache_dir) == (True, True, 0.5, "c")
+    for word in ("", "0", "false", "No", "OFF"):
+        assert not Options.from_environment({"DOCEXEC_ACCEPT": word, "DOCEXEC_RERUN": word}).rerun
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("DOCEXEC_TIMEOUT", "5s"), ("DOCEXEC_TIMEOUT", ""), ("DOCEXEC_TIMEOUT", "-1"), ("DOCEXEC_TIMEOUT", "nan"),
+    ("DOCEXEC_TIMEOUT", "1e999"), ("DOCEXEC_ACCEPT", "y"), ("DOCEXEC_RERUN", "enable"), ("DOCEXEC_CACHE", " "),
+])
+def test_bad_switches_are_refused_with_the_variable_and_value(variable, value):
+    from docexec.options import Options, SwitchError
+
+    with pytest.raises(SwitchError) as raised:
+        Options.from_environment({variable: value})
+    assert str(raised.value).startswith(f"{variable}={value!r} is not valid: give ")

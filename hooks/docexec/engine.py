@@ -12,30 +12,9 @@ from . import docnotebooks
 from . import notebook as notebooks
 from .cache import Cache, key, versions
 from .errors import DocexecError, Failure
+from .options import Options
 from .runner import FileResult, Job
 from .sections import PREAMBLE, SnippetFile, load
-
-
-@dataclass(frozen=True)
-class Options:
-    """Read from the environment, so the same mkdocs.yml serves authors, CI and tests."""
-
-    accept: bool = False  # DOCEXEC_ACCEPT=1: record real outputs as the expected ones
-    rerun: bool = False  # DOCEXEC_RERUN=1: ignore the cache, run everything
-    timeout: float = 60.0  # DOCEXEC_TIMEOUT: seconds per section unless the section sets timeout=
-    cache_dir: str = ".cache/docexec"  # DOCEXEC_CACHE, relative to the project root
-    seed: int = 0
-    threads: int = 1
-
-    @classmethod
-    def from_environment(cls) -> Options:
-        env = os.environ
-        return cls(
-            accept=env.get("DOCEXEC_ACCEPT", "") not in ("", "0"),
-            rerun=env.get("DOCEXEC_RERUN", "") not in ("", "0"),
-            timeout=float(env.get("DOCEXEC_TIMEOUT", cls.timeout)),
-            cache_dir=env.get("DOCEXEC_CACHE", cls.cache_dir),
-        )
 
 
 @dataclass
