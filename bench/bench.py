@@ -52,7 +52,8 @@ def generate(root: Path, pages: int, hook: bool) -> None:
 def freeze(hooked: Path, plain: Path) -> None:
     """Write into ``plain`` the very Markdown the hook renders for ``hooked``'s pages."""
     sys.path.insert(0, str(REPO / "hooks"))
-    from docexec.engine import Options, Session
+    from docexec.engine import Session
+    from docexec.options import Options
 
     session = Session()
     assert not session.build(hooked, hooked / "docs", Options())

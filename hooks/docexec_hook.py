@@ -18,14 +18,16 @@ from mkdocs.structure.pages import Page
 
 from docexec import pages, render, report, runner
 from docexec.cache import versions
+from docexec.engine import Session
 from docexec.errors import Failure
-from docexec.engine import Options, Session
+from docexec.options import Options, SwitchError
 
 log = get_plugin_logger("docexec")
 CSS = "assets/docexec.css"  # the engine's styles (claims, figures, long outputs), served with the site
 SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
 _command = "build"
 _site_root = Path("site")
+_options = Options()
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -34,6 +36,13 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> None:
+    # Checked first, before any work: MkDocs prints a PluginError as one ERROR line and exits 1
+    # (at `serve` start-up too); any other exception would be a traceback.
+    global _options
+    try:
+        _options = Options.from_environment()
+    except SwitchError as error:
+        raise PluginError(f"docexec: {error}") from None
     # Pages carry the build date (mkdocs' theme, sitemap); pinning it to the sources' date
     # keeps two builds of one commit byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -80,7 +89,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     root = Path(config.config_file_path).resolve().parent
     includes = "pymdownx.snippets" in config.markdown_extensions
     try:
-        failures = SESSION.build(root, Path(config.docs_dir), Options.from_environment(), includes)
+        failures = SESSION.build(root, Path(config.docs_dir), _options, includes)
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
         failures = [_internal(error, "while running the snippets")]
         SESSION.failures = failures

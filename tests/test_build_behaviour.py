@@ -165,6 +165,62 @@ def test_corrupt_cache_entry_is_ignored_and_rerun_switch_forces_a_run(project):
     assert (made.root / "runs.log").read_text() == "a\na\na\n"
 
 
+def test_cache_entry_that_is_json_but_not_an_entry_is_rerun_and_replaced(project):
+    made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": _counting("a") + "print('a')\n",
+                    "snippets/a.out/_preamble.txt": "a\n"})
+    assert made.build().code == 0
+    [entry] = (made.root / ".cache/docexec").glob("*/*.json")
+    good = json.loads(entry.read_text())
+    good["result"]["sections"][0]["output"] = 3  # valid JSON, the wrong type: this crashed every later build
+    entry.write_text(json.dumps(good))
+    built = made.build()
+    assert built.code == 0, built.log
+    assert "Traceback" not in built.log
+    assert "docexec: 1 snippet files: 1 run, 0 from cache" in built.log
+    assert json.loads(entry.read_text())["result"]["sections"][0]["output"] == "a\n"  # overwritten by the new run
+    assert "docexec: 1 snippet files: 0 run, 1 from cache" in made.build().log
+    assert (made.root / "runs.log").read_text() == "a\na\n"
+
+
+def test_pymdownx_regions_are_sections_on_the_page_and_tracebacks_name_real_lines(project):
+    from conftest import docexec_lines
+
+    made = project({
+        PAGE: '--8<-- exec "regions.py:show"\n',
+        "snippets/regions.py": """
+            import torch
+
+            # --8<-- [start:setup]
+            x = torch.ones(3)
+            # --8<-- [end:setup]
+            x = x * 2
+                # --8<-- [start: show]
+            print(x.sum())
+                # --8<-- [end: show]
+            """,
+    })
+    accepted = made.build(DOCEXEC_ACCEPT="1")
+    assert accepted.code == 0, accepted.log
+    assert sorted(p.name for p in (made.root / "snippets/regions.out").iterdir()) == ["show.txt"]
+    built = made.build()
+    assert built.code == 0, built.log
+    html = built.page("index.html")
+    assert "tensor(6.)" in html  # the hidden code between the regions ran
+    assert "8&lt;" not in html and "--8<--" not in html  # markers are not shown
+    assert '<pre><span></span><span class="normal">8</span></pre>' in html  # the region's one line, numbered as in the file
+    made.write({"snippets/regions.py": (made.root / "snippets/regions.py").read_text().replace("x.sum()", "x.view(5)")})
+    assert docexec_lines(made.build().log) == [
+        "ERROR   -  docexec: 1 problem with the documentation's snippets",
+        "docs/index.md(1): snippets/regions.py(7) section 'show': raised an exception",
+        "    Traceback (most recent call last):",
+        '      File "snippets/regions.py", line 8, in <module>',
+        "        print(x.view(5))",
+        "              ^^^^^^^^^",
+        "    RuntimeError: shape '[5]' is invalid for input of size 3",
+        "",
+    ]
+
+
 def test_two_builds_of_the_same_sources_give_identical_pages(project):
     made = project({
         "docs/index.md": '--8<-- exec "r.py"\n\n[[0.5 ± 0.5 | r.py:x | v]]\n',

@@ -1,7 +1,12 @@
 # Integration: throwaway projects whose builds must fail, with the exact text an author reads.
 from __future__ import annotations
 
-from conftest import docexec_lines
+import subprocess
+import sys
+
+import pytest
+
+from conftest import docexec_lines, environment
 
 PAGE = "docs/index.md"
 
@@ -243,3 +248,43 @@ def test_failure_fails_without_strict_too(project):
     built = made.build()
     assert built.code == 1 and "Aborted with a BuildError!" in built.log
     assert "SystemExit: 2" in built.log
+
+
+FLAGS = "give 1, true, yes or on to switch it on; 0, false, no, off or an empty value to leave it off (any case)"
+BAD_SWITCHES = [
+    ("DOCEXEC_TIMEOUT", "5s", "give a number of seconds greater than 0, e.g. DOCEXEC_TIMEOUT=120"),
+    ("DOCEXEC_TIMEOUT", "0", "give a number of seconds greater than 0, e.g. DOCEXEC_TIMEOUT=120"),
+    ("DOCEXEC_TIMEOUT", "inf", "give a number of seconds greater than 0, e.g. DOCEXEC_TIMEOUT=120"),
+    ("DOCEXEC_ACCEPT", "maybe", FLAGS),
+    ("DOCEXEC_RERUN", "2", FLAGS),
+    ("DOCEXEC_CACHE", "", "give a folder for the cache, relative to the project root, e.g. DOCEXEC_CACHE=.cache/docexec"),
+]
+
+
+@pytest.mark.parametrize("variable, value, accepted", BAD_SWITCHES, ids=[f"{v}={x!r}" for v, x, _ in BAD_SWITCHES])
+def test_bad_switch_is_one_line_naming_it_and_what_is_accepted(project, variable, value, accepted):
+    made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": "print('a')\n"})
+    built = made.build(**{variable: value})
+    assert built.code == 1
+    assert "Traceback" not in built.log
+    assert docexec_lines(built.log) == [f"ERROR   -  docexec: {variable}={value!r} is not valid: {accepted}", ""]
+    assert not (made.root / "snippets/a.out").exists()  # refused before anything ran
+
+
+def test_bad_switch_stops_serve_at_start_up_with_the_same_line(project):
+    made = project({PAGE: "# T\n"})
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:0"], cwd=made.root,
+                          env=environment(DOCEXEC_CACHE=".cache/docexec", DOCEXEC_TIMEOUT="5s"),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stdout
+    assert docexec_lines(done.stdout) == [
+        "ERROR   -  docexec: DOCEXEC_TIMEOUT='5s' is not valid: give a number of seconds greater than 0, e.g. DOCEXEC_TIMEOUT=120", ""]
+
+
+def test_valid_switch_values_in_any_case_still_build(project):
+    made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": "print('a')\n"})
+    assert made.build(DOCEXEC_ACCEPT="Yes", DOCEXEC_TIMEOUT="2.5").code == 0
+    assert (made.root / "snippets/a.out/_preamble.txt").read_text() == "a\n"
+    built = made.build(DOCEXEC_ACCEPT="OFF", DOCEXEC_RERUN="true", DOCEXEC_TIMEOUT="1e2", DOCEXEC_CACHE=".cache/x")
+    assert built.code == 0 and "docexec: 1 snippet files: 1 run, 0 from cache" in built.log
+    assert made.build(DOCEXEC_ACCEPT="", DOCEXEC_RERUN="0", DOCEXEC_CACHE=".cache/x").code == 0

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from docexec.engine import Options, Session
+from docexec.engine import Session
+from docexec.options import Options
 
 GOLDEN = Path(__file__).parent / "golden"
 

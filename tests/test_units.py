@@ -141,3 +141,102 @@ def test_cache_round_trip_ignores_corrupt_entries_and_never_stores_failures(tmp_
     store.put(_result("cd" * 32, status="error"))
     assert Cache(tmp_path).get("cd" * 32) is None
     assert not list(tmp_path.rglob(".tmp-*"))
+
+
+KEY = "ef" * 32
+
+
+def _entry(**changes) -> dict:
+    """A good entry as put() writes it, with ``changes`` applied to its result (or to its first section)."""
+    import dataclasses
+
+    result = dataclasses.asdict(_result(KEY))
+    section = {k[len("section_"):]: v for k, v in changes.items() if k.startswith("section_")}
+    result["sections"][0].update(section)
+    result.update({k: v for k, v in changes.items() if not k.startswith("section_")})
+    return {"format": 1, "result": result}
+
+
+def _without(field: str) -> dict:
+    entry = _entry()
+    del entry["result"][field]
+    return entry
+
+
+BAD_ENTRIES = {
+    "null": None, "list": [], "empty object": {}, "number": 3, "string": "text", "no result": {"format": 1},
+    "null result": {"format": 1, "result": None}, "other format": {"format": 2, "result": _entry()["result"]},
+    "sections a number": _entry(sections=3), "section a number": _entry(sections=[3]),
+    "fewer sections than expected": _entry(sections=[]), "key a number": _entry(key=3), "other key": _entry(key="00" * 32),
+    "path null": _entry(path=None), "duration a string": _entry(duration="fast"), "duration a bool": _entry(duration=True),
+    "negative duration": _entry(duration=-1), "count a string": _entry(expected_sections="1"),
+    "more sections expected": _entry(expected_sections=2), "cached a string": _entry(cached="no"),
+    "unknown field": _entry(extra=1), "missing field": _without("duration"),
+    "output a number": _entry(section_output=3), "output null": _entry(section_output=None),
+    "failed section": _entry(section_status="error"), "name a path": _entry(section_name="../../x"),
+    "name a number": _entry(section_name=7), "error a list": _entry(section_error=[]), "claims a list": _entry(section_claims=[]),
+    "claim a number": _entry(section_claims={"x": 1}), "claim values strings": _entry(section_claims={"x": {"values": ["1"], "repr": "1"}}),
+    "claim error a number": _entry(section_claims={"x": {"error": 2}}), "figures a string": _entry(section_figures="abc"),
+    "figure not base64": _entry(section_figures=["not base64!"]), "figure not a png": _entry(section_figures=["aGVsbG8="]),
+    "unknown section field": _entry(section_unknown=1),
+}
+
+
+@pytest.mark.parametrize("payload", list(BAD_ENTRIES.values()), ids=list(BAD_ENTRIES))
+def test_cache_entry_that_is_json_but_not_an_entry_is_ignored_and_overwritten(tmp_path, payload):
+    import json
+
+    path = tmp_path / KEY[:2] / f"{KEY}.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(payload))
+    assert Cache(tmp_path).get(KEY) is None
+    Cache(tmp_path).put(_result(KEY))  # the recomputed result replaces it
+    assert Cache(tmp_path).get(KEY) == _result(KEY)
+
+
+def test_cache_entry_nested_too_deep_or_with_non_finite_numbers_is_ignored(tmp_path):
+    import json
+
+    path = tmp_path / KEY[:2] / f"{KEY}.json"
+    path.parent.mkdir()
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert Cache(tmp_path).get(KEY) is None
+    path.write_text(json.dumps(_entry(duration=float("inf"))))
+    assert Cache(tmp_path).get(KEY) is None
+
+
+def test_cache_keeps_claims_and_figures_of_a_good_entry(tmp_path):
+    import base64
+    import json
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(16)).decode()
+    claims = {"x": {"values": [1.0, 2], "repr": "tensor([1., 2.])"}, "y": {"error": "NameError: y"}}
+    path = tmp_path / KEY[:2] / f"{KEY}.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(_entry(section_claims=claims, section_figures=[png])))
+    got = Cache(tmp_path).get(KEY)
+    assert got is not None and got.sections[0].claims == claims and got.sections[0].figures == [png]
+
+
+# -- options -----------------------------------------------------------------------------------
+
+def test_switches_read_flags_in_any_case_and_numbers_of_seconds():
+    from docexec.options import Options
+
+    assert Options.from_environment({}) == Options()
+    on = Options.from_environment({"DOCEXEC_ACCEPT": " TRUE ", "DOCEXEC_RERUN": "On", "DOCEXEC_TIMEOUT": "0.5", "DOCEXEC_CACHE": "c"})
+    assert (on.accept, on.rerun, on.timeout, on.cache_dir) == (True, True, 0.5, "c")
+    for word in ("", "0", "false", "No", "OFF"):
+        assert not Options.from_environment({"DOCEXEC_ACCEPT": word, "DOCEXEC_RERUN": word}).rerun
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("DOCEXEC_TIMEOUT", "5s"), ("DOCEXEC_TIMEOUT", ""), ("DOCEXEC_TIMEOUT", "-1"), ("DOCEXEC_TIMEOUT", "nan"),
+    ("DOCEXEC_TIMEOUT", "1e999"), ("DOCEXEC_ACCEPT", "y"), ("DOCEXEC_RERUN", "enable"), ("DOCEXEC_CACHE", " "),
+])
+def test_bad_switches_are_refused_with_the_variable_and_value(variable, value):
+    from docexec.options import Options, SwitchError
+
+    with pytest.raises(SwitchError) as raised:
+        Options.from_environment({variable: value})
+    assert str(raised.value).startswith(f"{variable}={value!r} is not valid: give ")

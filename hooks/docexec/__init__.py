@@ -16,6 +16,7 @@ The MkDocs glue lives in ``hooks/docexec_hook.py``; this package is the engine:
 - ``notebook``      turns a page into a downloadable notebook with the build's outputs,
 - ``report``        the build report, as JSON and as the report page's rows,
 - ``errors``        the one shape of every failure, ``file(line): message``,
+- ``options``       the build's switches (environment variables), checked before anything runs,
 - ``engine``        ties them together for one build.
 """
 

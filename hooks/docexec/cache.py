@@ -1,17 +1,21 @@
 # cache: results of earlier runs, keyed on everything that can change what a snippet prints.
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
 import platform
+import re
 import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import VERSION
 from .runner import FileResult, SectionResult
@@ -57,12 +61,11 @@ class Cache:
             return self.memory[key]
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
-            if entry.get("format") != FORMAT or entry["result"]["key"] != key:
-                return None
-            data = entry["result"]
-            result = FileResult(**{**data, "sections": [SectionResult(**s) for s in data["sections"]]})
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing, partial or corrupt: recompute
+        except (OSError, ValueError, RecursionError):
+            return None  # missing, partial or not JSON (or nested too deep to read): recompute
+        result = entry_result(entry, key)
+        if result is None:
+            return None  # JSON, but not an entry this engine wrote for this key: recompute
         self.memory[key] = result
         return result
 
@@ -86,3 +89,77 @@ class Cache:
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
+
+
+# What an entry may hold, checked field by field before any of it is used: an entry is read back
+# from disk, where anything (another version, a hand edit, a broken disk) may have put anything,
+# and a bad value would otherwise crash every later build far from here.
+SECTION_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # also keeps names from being paths
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def entry_result(entry: object, key: str) -> FileResult | None:
+    """The FileResult an entry file holds, or None when it is not exactly one good result for ``key``."""
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+        return None
+    data = entry.get("result")
+    if not _fields(data, FileResult) or data["key"] != key or not isinstance(data["path"], str):
+        return None
+    if not isinstance(data["sections"], list) or not _count(data["expected_sections"]) or not _seconds(data["duration"]):
+        return None
+    if not isinstance(data["cached"], bool):
+        return None
+    sections = [_section(s) for s in data["sections"]]
+    if None in sections:
+        return None
+    result = FileResult(**{**data, "sections": sections})
+    return result if result.ok else None  # only good runs are stored; anything else was not written by put()
+
+
+def _section(data: object) -> SectionResult | None:
+    if not _fields(data, SectionResult):
+        return None
+    if not (isinstance(data["name"], str) and SECTION_NAME.match(data["name"])):
+        return None
+    if not all(isinstance(data[k], str) for k in ("status", "output", "error")) or not _seconds(data["duration"]):
+        return None
+    claims, figures = data["claims"], data["figures"]
+    if not (isinstance(claims, dict) and all(isinstance(k, str) and _claim(v) for k, v in claims.items())):
+        return None
+    if not (isinstance(figures, list) and all(_png(f) for f in figures)):
+        return None
+    return SectionResult(**data)
+
+
+def _fields(data: object, kind: type) -> TypeGuard[dict[str, Any]]:
+    return isinstance(data, dict) and set(data) == {f.name for f in dataclasses.fields(kind)}
+
+
+def _claim(value: object) -> bool:
+    # The shapes child._evaluate makes: a value's numbers and repr, or why it could not be read.
+    if not isinstance(value, dict):
+        return False
+    if set(value) == {"error"}:
+        return isinstance(value["error"], str)
+    return (set(value) == {"values", "repr"} and isinstance(value["repr"], str) and isinstance(value["values"], list)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value["values"]))
+
+
+def _png(text: object) -> bool:
+    # The page reads the image's size from its header: a figure must be a whole PNG header at least.
+    if not isinstance(text, str):
+        return False
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return data.startswith(PNG) and len(data) >= 24
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _seconds(value: object) -> bool:
+    # Finite: the report is JSON for a browser, which reads no Infinity or NaN.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0

@@ -10,30 +10,9 @@ from pathlib import Path
 from . import claims, compare, docnotebooks, expected, markup, pages, runner
 from .cache import Cache, key
 from .errors import DocexecError, Failure
+from .options import Options
 from .runner import FileResult, Job
 from .sections import PREAMBLE, SnippetFile, load
-
-
-@dataclass(frozen=True)
-class Options:
-    """Read from the environment, so the same mkdocs.yml serves authors, CI and tests."""
-
-    accept: bool = False  # DOCEXEC_ACCEPT=1: record real outputs as the expected ones
-    rerun: bool = False  # DOCEXEC_RERUN=1: ignore the cache, run everything
-    timeout: float = 60.0  # DOCEXEC_TIMEOUT: seconds per section unless the section sets timeout=
-    cache_dir: str = ".cache/docexec"  # DOCEXEC_CACHE, relative to the project root
-    seed: int = 0
-    threads: int = 1
-
-    @classmethod
-    def from_environment(cls) -> Options:
-        env = os.environ
-        return cls(
-            accept=env.get("DOCEXEC_ACCEPT", "") not in ("", "0"),
-            rerun=env.get("DOCEXEC_RERUN", "") not in ("", "0"),
-            timeout=float(env.get("DOCEXEC_TIMEOUT", cls.timeout)),
-            cache_dir=env.get("DOCEXEC_CACHE", cls.cache_dir),
-        )
 
 
 @dataclass
@@ -149,7 +128,7 @@ class Session:
                 continue
             for section, where in by_section.items():
                 if section is not None and file.section(section) is None:
-                    known = ", ".join(file.names) or "none: the file has no `# %% name` markers"
+                    known = ", ".join(file.names) or "none: the file names no sections (`# %% name` or `# --8<-- [start:name]`)"
                     self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})", (path, section))
             self.files[path] = file  # the sections that do exist still run and are checked
 

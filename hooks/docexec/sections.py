@@ -1,8 +1,10 @@
-# sections: splits a snippet file into the named `# %%` cells that pages refer to.
+# sections: splits a snippet file into the named cells pages refer to (`# %%` or pymdownx regions).
 from __future__ import annotations
 
+import ast
 import re
 import shlex
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,18 @@ from .errors import DocexecError
 MARKER = re.compile(r"^# %%(?P<rest>.*)$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PREAMBLE = "_preamble"  # code above the first marker; runs first, may be shown as a section
+
+# pymdownx.snippets' region markers, `# --8<-- [start:name]` ... `# --8<-- [end:name]`, spaced
+# as its RE_SNIPPET_SECTION allows (case-insensitive `start`/`end`, blanks inside the brackets),
+# on a comment line of their own. The name is taken loosely here so a bad one is named, not missed.
+REGION = re.compile(r"^[ \t]*#[ \t]*-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[^\]]*?)[ \t]*\][ \t]*$", re.I)
+# What pymdownx.snippets itself takes for a marker (its RE_SNIPPET_SECTION, 10.x-13.x), anywhere on
+# a line: it would cut such a line out of an included region, so one that REGION misses is refused.
+PYMDOWNX_REGION = re.compile(r"(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<inline_marker>-{1,}8<-{1,}[ \t]+)"
+                             r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<post>.*?)$")
+# A region name must suit both tools: pymdownx's `[a-z][-_0-9a-z]*` (any case) is inside NAME.
+REGION_NAME = re.compile(r"^[A-Za-z][-_0-9A-Za-z]*$")
+REGION_HELP = "mark a region with `# --8<-- [start:name]` ... `# --8<-- [end:name]`"
 
 # Options a section header may set, with the type each value must parse as.
 OPTIONS = {"timeout": float, "rtol": float, "atol": float}
@@ -26,7 +40,8 @@ class Section:
 
     @property
     def end_line(self) -> int:
-        return self.line + max(self.code.count("\n"), 0)
+        """The last code line (the code ends with a newline, which starts no line)."""
+        return self.line + self.code.rstrip("\n").count("\n")
 
 
 @dataclass(frozen=True)
@@ -40,12 +55,21 @@ class SnippetFile:
 
     @property
     def names(self) -> list[str]:
-        return [s.name for s in self.sections if s.name != PREAMBLE]
+        """The sections a page may show: not the preamble, nor the gaps between regions."""
+        return [s.name for s in self.sections if not s.name.startswith("_")]
 
 
 def parse(path: str, text: str) -> SnippetFile:
     """Split ``text`` at its markers; raise DocexecError naming the marker's line when one is bad."""
     lines = text.splitlines(keepends=True)
+    percent = next((n for n, line in enumerate(lines, start=1) if MARKER.match(line.rstrip("\r\n"))), 0)
+    region = next((n for n, line in enumerate(lines, start=1) if _region_like(line.rstrip("\r\n"))), 0)
+    if percent and region:
+        raise DocexecError(path, max(percent, region), (
+            f"this file mixes `# %%` section markers (line {percent}) with `--8<--` region markers (line {region}); "
+            f"a file uses one convention: either `# %% name` sections, or {REGION_HELP} and no `# %%`"))
+    if region:
+        return SnippetFile(path, text, _regions(path, text, lines))
     sections: list[Section] = []
     name, options, start, body = PREAMBLE, {}, 1, []  # type: ignore[var-annotated]
 
@@ -96,3 +120,108 @@ def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float]]:
         except ValueError:
             raise DocexecError(path, line, f"section option {key}={value!r} is not a number") from None
     return names[0], options
+
+
+def _region_like(line: str) -> bool:
+    """A region marker, or what pymdownx would take for one (refused later, with its line)."""
+    if "8<-" not in line:
+        return False  # nearly every line: skip the regular expressions
+    loose = PYMDOWNX_REGION.match(line)
+    return REGION.match(line) is not None or (loose is not None and not loose["escape"])
+
+
+def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
+    """pymdownx's convention: each region is a section of its name; the code around regions
+    still runs, in order, as hidden sections (a page cannot name them: their names start with
+    '_'), so the file behaves as the script it is."""
+    sections: list[Section] = []
+    markers: list[int] = []  # per section, the marker line a problem with its code is pinned to
+    started: dict[str, int] = {}
+    ended: dict[str, int] = {}
+    current: tuple[str, int] | None = None  # the open region and its start line
+    name, start = PREAMBLE, 1
+    body: list[str] = []
+
+    def close(end: int) -> None:
+        # A section's code problem is pinned to the marker above it; the preamble's to the one below.
+        marker = start - 1 if start > 1 else end
+        code = "".join(body).rstrip() + "\n" if "".join(body).strip() else ""
+        # Between regions only code matters: a gap of blank lines and comments would be an
+        # empty hidden section.
+        if current is not None or any(line.strip() and not line.lstrip().startswith("#") for line in body):
+            sections.append(Section(name, start, code))
+            markers.append(marker)
+
+    for number, line in enumerate(lines, start=1):
+        text_line = line.rstrip("\r\n")
+        match = REGION.match(text_line) if "8<-" in text_line else None
+        if match is None:
+            loose = PYMDOWNX_REGION.match(text_line) if "8<-" in text_line else None
+            if loose is not None and not loose["escape"]:
+                raise DocexecError(path, number, (
+                    f"`{loose['inline_marker'].strip()} {loose['section']}` must be on a comment line of its own, "
+                    f"with nothing before the `#` but blanks and nothing after the `]`; {REGION_HELP}"))
+            body.append(line)
+            continue
+        kind, found = match["kind"].lower(), match["name"]
+        if not REGION_NAME.match(found):
+            raise DocexecError(path, number, (
+                f"region name {found!r} is not valid: start with a letter, then use letters, digits, '_' and '-' "
+                "(the names both pymdownx.snippets and docexec accept), e.g. `# --8<-- [start:train-step]`"))
+        if kind == "start":
+            if current is not None and current[0] == found:
+                raise DocexecError(path, number, (
+                    f"region {found!r} is started again (first at line {current[1]}) before its end; remove this line"))
+            if current is not None:
+                raise DocexecError(path, number, (
+                    f"region {found!r} starts inside region {current[0]!r} (started at line {current[1]}); regions cannot "
+                    f"nest or overlap, since each one runs as a section of its own: end {current[0]!r} first "
+                    f"with `# --8<-- [end:{current[0]}]`"))
+            if found in started:
+                raise DocexecError(path, number, (
+                    f"region {found!r} is defined twice (first at line {started[found]}); region names must be unique "
+                    "in a file: rename one of them"))
+            close(number)
+            current, started[found], name, start, body = (found, number), number, found, number + 1, []
+        elif current is None or current[0] != found:
+            raise DocexecError(path, number, _unmatched_end(found, current, started, ended))
+        else:
+            close(number)
+            current, ended[found], name, start, body = None, number, f"_after-{found}", number + 1, []
+    if current is not None:
+        raise DocexecError(path, current[1], (
+            f"region {current[0]!r} is never ended: add `# --8<-- [end:{current[0]}]` after its last line"))
+    close(len(lines))
+    _check_cuts(path, text, sections, markers)
+    return tuple(sections)
+
+
+def _unmatched_end(name: str, current: tuple[str, int] | None, started: dict[str, int], ended: dict[str, int]) -> str:
+    if current is not None:
+        return (f"`end:{name}` does not close the open region {current[0]!r} (started at line {current[1]}); regions "
+                f"cannot nest or overlap: end {current[0]!r} first with `# --8<-- [end:{current[0]}]`")
+    if name in ended:
+        return f"`end:{name}` has no matching `start`: region {name!r} already ended at line {ended[name]}; remove this line"
+    return f"`end:{name}` has no matching `start`: add `# --8<-- [start:{name}]` before the region's first line, or remove this line"
+
+
+def _check_cuts(path: str, text: str, sections: list[Section], markers: list[int]) -> None:
+    """Sections run one after another, like notebook cells: markers inside a block (a `def`, a
+    loop, a bracket) would split a statement that only compiles whole. A file that does not
+    compile whole is left to the run, whose traceback shows the real error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings are the run's to show
+        try:
+            ast.parse(text, filename=path)
+        except (SyntaxError, ValueError):
+            return
+        for section, marker in zip(sections, markers):
+            try:
+                ast.parse("\n" * (section.line - 1) + section.code, filename=path)
+            except SyntaxError as error:
+                span = f"line {section.line}" if section.end_line == section.line else f"lines {section.line}-{section.end_line}"
+                raise DocexecError(path, marker, (
+                    f"the region markers cut a Python statement in two: section {section.name!r} ({span}) "
+                    f"does not compile on its own (line {error.lineno}: {error.msg}); "
+                    "sections run one after another like notebook cells, so put the markers between top-level "
+                    "statements, not inside a block")) from None

@@ -1,0 +1,77 @@
+# options: the build's switches, read from the environment and refused with one clear line when bad.
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Words a shell user may reasonably type for a flag; anything else is more likely a typo than a
+# choice, and guessing would silently record outputs (ACCEPT) or skip the cache (RERUN).
+ON = ("1", "true", "yes", "on")
+OFF = ("", "0", "false", "no", "off")
+FLAG_HELP = "give 1, true, yes or on to switch it on; 0, false, no, off or an empty value to leave it off (any case)"
+
+
+class SwitchError(ValueError):
+    """A switch with a value docexec cannot use; the message is the whole line an author reads."""
+
+    def __init__(self, variable: str, value: str, accepted: str) -> None:
+        super().__init__(f"{variable}={value!r} is not valid: {accepted}")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Read from the environment, so the same mkdocs.yml serves authors, CI and tests."""
+
+    accept: bool = False  # DOCEXEC_ACCEPT=1: record real outputs as the expected ones
+    rerun: bool = False  # DOCEXEC_RERUN=1: ignore the cache, run everything
+    timeout: float = 60.0  # DOCEXEC_TIMEOUT: seconds per section unless the section sets timeout=
+    cache_dir: str = ".cache/docexec"  # DOCEXEC_CACHE, relative to the project root
+    seed: int = 0
+    threads: int = 1
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] | None = None) -> Options:
+        """The switches of ``env`` (the process environment by default); SwitchError names the first bad one."""
+        env = os.environ if env is None else env
+        return cls(
+            accept=_flag(env, "DOCEXEC_ACCEPT"),
+            rerun=_flag(env, "DOCEXEC_RERUN"),
+            timeout=_seconds(env, "DOCEXEC_TIMEOUT", cls.timeout),
+            cache_dir=_folder(env, "DOCEXEC_CACHE", cls.cache_dir),
+        )
+
+
+def _flag(env: Mapping[str, str], variable: str) -> bool:
+    value = env.get(variable, "")
+    word = value.strip().lower()
+    if word in ON:
+        return True
+    if word in OFF:
+        return False
+    raise SwitchError(variable, value, FLAG_HELP)
+
+
+def _seconds(env: Mapping[str, str], variable: str, default: float) -> float:
+    value = env.get(variable)
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    # float() also takes "nan" and "inf": neither is a limit a timer can wait for.
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise SwitchError(variable, value, f"give a number of seconds greater than 0, e.g. {variable}=120")
+    return seconds
+
+
+def _folder(env: Mapping[str, str], variable: str, default: str) -> str:
+    value = env.get(variable)
+    if value is None:
+        return default
+    # An empty path would make the project root itself the cache folder.
+    if not value.strip():
+        raise SwitchError(variable, value, f"give a folder for the cache, relative to the project root, e.g. {variable}={default}")
+    return value
