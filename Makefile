@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system serve build accept rerun test bench clean
+.PHONY: install system serve build accept rerun translated test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -35,6 +35,9 @@ accept: install  ## record the real outputs as the expected ones; review with gi
 
 rerun: install  ## build without the cache: every snippet runs again
 	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
+
+translated: install  ## record translations as reviewed: all, or SECTION='docs/index.md#前言'
+	PYTHONPATH=hooks $(PY) -m docexec.cli translated $(if $(SECTION),"$(SECTION)")
 
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM

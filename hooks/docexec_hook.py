@@ -78,6 +78,13 @@ def _nested(config: MkDocsConfig) -> bool:
     return bool(getattr(i18n, "building", False))
 
 
+def _translations(config: MkDocsConfig) -> list[str]:
+    """The languages other than the default (mkdocs-static-i18n's suffixes): x.en.md is x.md's twin."""
+    i18n = config.plugins.get("i18n")
+    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
+    return [language.locale for language in languages if not language.default]
+
+
 def _language(config: MkDocsConfig) -> str | None:
     i18n = config.plugins.get("i18n")
     return getattr(i18n, "current_language", None) or config.theme.get("language")
@@ -89,7 +96,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     root = Path(config.config_file_path).resolve().parent
     includes = "pymdownx.snippets" in config.markdown_extensions
     try:
-        failures = SESSION.build(root, Path(config.docs_dir), _options, includes)
+        failures = SESSION.build(root, Path(config.docs_dir), _options, includes, _translations(config))
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
         failures = [_internal(error, "while running the snippets")]
         SESSION.failures = failures
@@ -97,6 +104,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         log.info(f"recorded {path}")
     ran = [r for r in SESSION.results.values() if not r.cached]
     log.info(f"{len(SESSION.results)} snippet files: {len(ran)} run, {len(SESSION.results) - len(ran)} from cache ({SESSION.seconds:.2f} s)")
+    for section in SESSION.stale:
+        log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
     if not failures:
         return
     summary = f"{len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets\n"

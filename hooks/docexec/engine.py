@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import claims, compare, docnotebooks, expected, markup, pages, runner
+from . import claims, compare, docnotebooks, expected, markup, pages, runner, translation
 from .cache import Cache, key
 from .errors import DocexecError, Failure
 from .options import Options
@@ -47,10 +47,17 @@ class Session:
         self.problems: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         self.claim_problems: dict[tuple[str, int, int], str] = {}
         self.includes = False  # pymdownx.snippets is on: other --8<-- lines are its own
+        self.page_problems: dict[str, list[str]] = defaultdict(list)  # shown at the top of a page
+        self.stale: list[translation.Stale] = []  # translations whose original changed since review
+        self.texts: dict[str, str] = {}  # every page's source (a notebook as the Markdown it stands for)
+        self.marked: dict[str, markup.Markup] = {}
+        self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
 
     # -- one build ---------------------------------------------------------------------------
 
-    def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False) -> list[Failure]:
+    def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
+              languages: list[str] | None = None) -> list[Failure]:
+        """``languages``: the translations' suffixes (``en`` for x.en.md), to keep them in step."""
         began = time.monotonic()
         self.includes = includes
         self.root, self.options = root, options
@@ -59,7 +66,10 @@ class Session:
             self.cache = Cache(root / options.cache_dir)
         self.files, self.results, self.failures, self.recorded, self.figures, self.notebooks = {}, {}, [], [], {}, {}
         self.problems, self.claim_problems = defaultdict(list), {}
+        self.page_problems, self.stale = defaultdict(list), []
         pages = self._scan(docs_dir)
+        if languages:
+            self._translations(languages)
         uses, claims = self._index(pages)
         self.uses = uses
         self._load(uses)
@@ -75,21 +85,35 @@ class Session:
         return self.failures
 
     def _scan(self, docs_dir: Path) -> dict[str, markup.Markup]:
-        self.cells = {}
+        self.cells, self.texts, self.marked, self.cell_lines = {}, {}, {}, {}
         for path in sorted(docs_dir.rglob("*.ipynb")):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
-            cells, problems = docnotebooks.find(label, path.read_text(encoding="utf-8"))
+            raw = path.read_text(encoding="utf-8")
+            cells, problems = docnotebooks.find(label, raw)
             self.failures.extend(problems)
             if cells:
                 self.cells[label] = cells
+            self.texts[label], self.cell_lines[label] = translation.notebook_text(raw)
+            self.marked[label] = markup.find(label, self.texts[label], includes=True)
         pages = {}
         # A page before its translations (index.md, then index.en.md): failures name it first.
         for path in sorted(docs_dir.rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name.split(".")[0], len(p.suffixes), p.name)):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
-            found = markup.find(label, path.read_text(encoding="utf-8"), includes=self.includes)
+            self.texts[label] = path.read_text(encoding="utf-8")
+            found = markup.find(label, self.texts[label], includes=self.includes)
             self.failures.extend(found.failures)
-            pages[label] = found
+            pages[label] = self.marked[label] = found
         return pages
+
+    def _translations(self, languages: list[str]) -> None:
+        record = translation.read_record(self.root)
+        problems, self.stale = translation.check(self.texts, self.marked, languages, record, self.cell_lines)
+        self.failures.extend(problems)
+        for original, twin in translation.twins(sorted(self.texts), languages):
+            for problem in problems:
+                if problem.file == original:
+                    self.page_problems[original].append(str(problem))
+                    self.page_problems[twin].append(str(problem))
 
     def _index(self, pages: dict[str, markup.Markup]) -> tuple[dict[str, dict[str | None, Where]], dict[str, list[tuple[str, markup.Claim]]]]:
         uses: dict[str, dict[str | None, Where]] = defaultdict(lambda: defaultdict(Where))

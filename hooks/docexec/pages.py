@@ -40,13 +40,15 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
         lines[failure.line - 1] = render.failures([str(failure)], language)
     for line in found.reports:
         lines[line - 1] = render.report(report.rows(session.files, session.results, session.uses), versions(), language, to_root)
+    heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
+    if session.page_problems.get(label):  # e.g. out of step with its translation
+        lines.insert(heading + 1, "\n" + render.failures(session.page_problems[label], language) + "\n")
     notebook = None
     if notebook_path is not None:
         notebook = notebooks.build(markdown_text, found, session.files, session.results, session.problems_of,
                                    language, session.options.seed, session.options.threads)
     if notebook is not None and notebook_path is not None:
         session.notebooks[notebook_path] = notebook
-        heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
         lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
     return "\n".join(lines)
 

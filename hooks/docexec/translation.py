@@ -1,0 +1,245 @@
+# translation: a page and its translation stay in step (parity), and a changed original marks its translation stale.
+"""Pages follow mkdocs-static-i18n's suffix layout: ``x.md`` is the default language, ``x.en.md``
+its English twin. Code, outputs, figures and checked numbers are shared by both; only prose is
+translated. Two checks:
+
+- parity: both show the same snippets in the same order, the same claims (target and expression),
+  and the same heading structure. A difference is an error naming both files and lines.
+- staleness: ``translations.json`` records, per section of the original, its prose and a hash of
+  the twin's prose when the translation was last reviewed. A section whose original prose has
+  changed since is stale; a strict build fails on it, the build report shows the change as a diff,
+  and ``make translated`` records it after review.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import markup
+from .errors import Failure
+
+RECORD = "translations.json"
+HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*$")
+CJK = r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+CJK_SPACE = re.compile(rf"(?<={CJK})\s+(?={CJK})")
+OPTION_TEXT = re.compile(r'\b(?:alt|caption)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the heading's text in the original ("前言"), numbered if repeated: "编者注 (2)"
+    line: int
+    prose: str  # paragraphs, one per line: what a translator translates
+
+
+@dataclass(frozen=True)
+class Stale:
+    page: str  # the original: docs/index.md
+    twin: str
+    section: str
+    line: int
+    state: str  # "stale": the original changed, the twin did not; "unrecorded": both changed; "new"
+    diff: str  # the original's change, as a unified diff of paragraphs
+
+    def __str__(self) -> str:
+        what = {"stale": "the original changed and its translation did not",
+                "unrecorded": "both languages changed since the translation was last recorded",
+                "new": "no reviewed translation is recorded for it"}[self.state]
+        message = f"translation of section {self.section!r} in {self.twin} is stale: {what}\n"
+        if self.diff:
+            message += f"the original's change ('-' recorded, '+' now):\n{self.diff}\n"
+        return str(Failure(self.page, self.line, message + "update the translation, then record it as reviewed with `make translated`"))
+
+
+def check(texts: dict[str, str], found: dict[str, markup.Markup], languages: list[str], record: dict[str, Any],
+          cells: dict[str, list[int]] | None = None) -> tuple[list[Failure], list[Stale]]:
+    """Parity failures and stale sections of every page that has a translation. ``cells`` maps
+    a notebook page's (Markdown) lines to its cell numbers: messages name cells there."""
+    cells = cells or {}
+
+    def place(label: str, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        where = cells.get(label)
+        return [(where[line - 1] if where and 0 < line <= len(where) else line, value) for line, value in items]
+
+    failures: list[Failure] = []
+    stale_sections: list[Stale] = []
+    for original, twin in twins(sorted(texts), languages):
+        first, second = (tuple(place(label, items) for items in outline(texts[label], found[label])) for label in (original, twin))
+        problems = parity(original, twin, first, second)
+        failures.extend(problems)
+        if not problems:  # sections pair up only when the structure does
+            mine, theirs = sections(texts[original], found[original]), sections(texts[twin], found[twin])
+            stale_sections.extend(stale(original, twin, mine, theirs, record))
+    return failures, stale_sections
+
+
+def notebook_text(raw: str) -> tuple[str, list[int]]:
+    """A notebook page as the Markdown it stands for (bound code cells as references), and the
+    cell number of each of its lines, so that messages can name cells."""
+    try:
+        cells = json.loads(raw).get("cells", [])
+    except (ValueError, AttributeError):
+        return "", []
+    lines: list[str] = []
+    cell_of: list[int] = []
+    for number, cell in enumerate(cells, start=1):
+        source = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
+        bound = cell.get("metadata", {}).get("docexec")
+        if cell.get("cell_type") == "markdown":
+            chunk = source.split("\n")
+        elif isinstance(bound, dict):
+            chunk = [f'--8<-- exec "{bound.get("snippet", "")}:{bound.get("section", "")}"']
+        else:
+            chunk = ["```", *source.split("\n"), "```"]
+        lines += chunk + [""]
+        cell_of += [number] * (len(chunk) + 1)
+    return "\n".join(lines), cell_of
+
+
+def twins(labels: list[str], languages: list[str]) -> list[tuple[str, str]]:
+    """(original, twin) pairs among page labels: docs/x.md with docs/x.en.md, .ipynb likewise."""
+    found = set(labels)
+    pairs = []
+    for label in labels:
+        stem, dot, suffix = label.rpartition(".")
+        if any(stem.endswith(f".{language}") for language in languages):
+            continue
+        for language in languages:
+            twin = f"{stem}.{language}{dot}{suffix}"
+            if twin in found:
+                pairs.append((label, twin))
+    return pairs
+
+
+def outline(text: str, found: markup.Markup) -> tuple[list[tuple[int, str]], list[tuple[int, str]], list[tuple[int, str]]]:
+    """What both languages must share, with lines: headings' levels, references, claims."""
+    headings = [(line, "#" * len(match["level"])) for line, match in _headings(text)]
+    references = [(ref.line, ref.target.label + "".join(f' {k}="{v}"' for k, v in sorted(ref.options.items())
+                                                        if k not in ("alt", "caption"))) for ref in found.references]
+    claims = [(item.line, f"{item.target.label} | {item.expression}") for item in found.claims]
+    return headings, references, claims
+
+
+def parity(original: str, twin: str, first: tuple[list[tuple[int, str]], ...], second: tuple[list[tuple[int, str]], ...]) -> list[Failure]:
+    """One failure per kind of difference, at the first place the two pages part."""
+    failures = []
+    for kind, mine, theirs in zip(("heading", "snippet", "claim"), first, second):
+        for index in range(max(len(mine), len(theirs))):
+            a = mine[index] if index < len(mine) else None
+            b = theirs[index] if index < len(theirs) else None
+            if a is not None and b is not None and a[1] == b[1]:
+                continue
+            here = f"{original}({a[0]})" if a else f"{original} (after its last {kind})"
+            there = f"{twin}({b[0]})" if b else f"{twin} (after its last {kind})"
+            shown = lambda item: ("level " + str(len(item[1]))) if kind == "heading" else item[1]  # noqa: E731
+            failures.append(Failure(original, a[0] if a else 0, (
+                f"the translation is out of step: {kind} {index + 1} differs between {here} and {there}\n"
+                f"{original}: {shown(a) if a else 'none'}\n{twin}: {shown(b) if b else 'none'}\n"
+                "a page and its translation show the same snippets and claims in the same order, under the same headings")))
+            break
+    return failures
+
+
+def sections(text: str, found: markup.Markup) -> list[Section]:
+    """The page cut at its headings, each with its prose only: no code, no snippet paths, claims
+    as a placeholder (their numbers are checked, not translated)."""
+    lines = text.split("\n")
+    skip = {ref.line for ref in found.references}
+    for item in found.claims:
+        lines[item.line - 1] = lines[item.line - 1][:item.start] + "\x00" * (item.end - item.start) + lines[item.line - 1][item.end:]
+    heads = {line: match["text"].strip() for line, match in _headings(text)}
+    code = _code_lines(lines)
+    result: list[Section] = []
+    seen: dict[str, int] = {}
+    key, start, body = "(top)", 1, []  # type: ignore[var-annotated]
+    for number, line in enumerate(lines, start=1):
+        if number in heads:
+            result.append(Section(key, start, _prose(body)))
+            seen[heads[number]] = seen.get(heads[number], 0) + 1
+            key = heads[number] + (f" ({seen[heads[number]]})" if seen[heads[number]] > 1 else "")
+            start, body = number, [lines[number - 1].strip()]
+            continue
+        if number in skip:
+            body.extend(OPTION_TEXT.findall(line))
+        elif number not in code:
+            body.append(re.sub("\x00+", "⟦claim⟧", line))
+    result.append(Section(key, start, _prose(body)))
+    return [s for s in result if s.prose or s.key != "(top)"]
+
+
+def stale(original: str, twin: str, mine: list[Section], theirs: list[Section], record: dict[str, Any]) -> list[Stale]:
+    recorded = record.get(original, {})
+    found = []
+    for index, section in enumerate(mine):
+        twin_prose = theirs[index].prose if index < len(theirs) else ""
+        entry = recorded.get(section.key)
+        if entry is None:
+            found.append(Stale(original, twin, section.key, section.line, "new", ""))
+            continue
+        if entry.get("original") == section.prose:
+            continue
+        state = "stale" if entry.get("twin") == _hash(twin_prose) else "unrecorded"
+        diff = "\n".join(list(difflib.unified_diff(entry.get("original", "").split("\n"), section.prose.split("\n"),
+                                                   "recorded", "now", n=1, lineterm=""))[2:])
+        found.append(Stale(original, twin, section.key, section.line, state, diff))
+    return found
+
+
+def recorded(original: str, mine: list[Section], theirs: list[Section]) -> dict[str, Any]:
+    """The record of one page's sections as translated now."""
+    return {s.key: {"original": s.prose, "twin": _hash(theirs[i].prose if i < len(theirs) else "")} for i, s in enumerate(mine)}
+
+
+def read_record(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_record(root: Path, data: dict[str, Any]) -> None:
+    (root / RECORD).write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _headings(text: str) -> list[tuple[int, re.Match[str]]]:
+    lines = text.split("\n")
+    code = _code_lines(lines)
+    return [(n, m) for n, line in enumerate(lines, start=1) if n not in code and (m := HEADING.match(line))]
+
+
+def _code_lines(lines: list[str]) -> set[int]:
+    """Line numbers inside fenced code blocks (fences included)."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for number, line in enumerate(lines, start=1):
+        opener = markup.FENCE.match(line)
+        if fence is not None:
+            inside.add(number)
+            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
+                fence = None
+        elif opener:
+            fence = opener["fence"]
+            inside.add(number)
+    return inside
+
+
+def _prose(lines: list[str]) -> str:
+    """Paragraphs, one per line, whitespace collapsed: re-wrapping a paragraph changes nothing."""
+    paragraphs, current = [], []  # type: ignore[var-annotated]
+    for line in lines + [""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(CJK_SPACE.sub("", " ".join(current)))
+            current = []
+    return "\n".join(paragraphs)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
