@@ -47,6 +47,7 @@ class Session:
         self.problems: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         self.claim_problems: dict[tuple[str, int, int], str] = {}
         self.includes = False  # pymdownx.snippets is on: other --8<-- lines are its own
+        self.languages: list[str] = []  # the translations' suffixes
         self.page_problems: dict[str, list[str]] = defaultdict(list)  # shown at the top of a page
         self.stale: list[translation.Stale] = []  # translations whose original changed since review
         self.texts: dict[str, str] = {}  # every page's source (a notebook as the Markdown it stands for)
@@ -59,7 +60,7 @@ class Session:
               languages: list[str] | None = None) -> list[Failure]:
         """``languages``: the translations' suffixes (``en`` for x.en.md), to keep them in step."""
         began = time.monotonic()
-        self.includes = includes
+        self.includes, self.languages = includes, languages or []
         self.root, self.options = root, options
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
         if self.cache is None or self.cache.folder != root / options.cache_dir:

@@ -1,10 +1,11 @@
 # pages: one page's Markdown with its references, claims and report expanded from a build's results.
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from . import markup, render, report
+from . import markup, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 
@@ -39,7 +40,7 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
     for failure in found.failures:
         lines[failure.line - 1] = render.failures([str(failure)], language)
     for line in found.reports:
-        lines[line - 1] = render.report(report.rows(session.files, session.results, session.uses), versions(), language, to_root)
+        lines[line - 1] = _report(session, language, to_root)
     heading = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
     if session.page_problems.get(label):  # e.g. out of step with its translation
         lines.insert(heading + 1, "\n" + render.failures(session.page_problems[label], language) + "\n")
@@ -81,3 +82,45 @@ def notebook_page_failures(session: Session, label: str, html_text: str, languag
         start = html_text.rfind("<div", 0, anchor) if anchor >= 0 else -1
         html_text = html_text[:start] + box + html_text[start:] if start >= 0 else box + html_text
     return html_text
+
+
+def _report(session: Session, language: str | None, to_root: str) -> str:
+    languages = session.languages
+    mine = {label: (title(text), _url(label, languages)) for label, text in session.texts.items()
+            if _language_of(label, languages) == (language if language in languages else None)}
+    rows = report.rows(session.files, session.results, session.uses, mine)
+    pairs = translation.twins(sorted(session.texts), languages)
+    counts = {label: len(found.claims) for label, found in session.marked.items()}
+    titles = {label: title(text) for label, text in session.texts.items()}
+    named = {label: titles[label] if language not in languages else titles.get(_twin(label, pairs), titles[label]) for label in titles}
+    statements = report.statements(counts, pairs, named)
+    return render.report(rows, statements, [str(s) for s in session.stale], versions(), language, to_root)
+
+
+def title(text: str) -> str:
+    """A page's title as MkDocs takes it: the front matter's, else the first level-1 heading."""
+    front = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    if front:
+        named = re.search(r"^title:\s*(.+)$", front.group(1), re.M)
+        if named:
+            return named.group(1).strip().strip("\"'")
+    heading = re.search(r"^# (.+)$", text, re.M)
+    return heading.group(1).strip() if heading else ""
+
+
+def _language_of(label: str, languages: list[str]) -> str | None:
+    parts = label.rsplit("/", 1)[-1].split(".")
+    return parts[-2] if len(parts) > 2 and parts[-2] in languages else None
+
+
+def _twin(label: str, pairs: list[tuple[str, str]]) -> str:
+    return next((twin for original, twin in pairs if original == label), label)
+
+
+def _url(label: str, languages: list[str]) -> str:
+    """The page's address under use_directory_urls: docs/norms.en.md -> en/norms/."""
+    path = label.split("/", 1)[-1]
+    language = _language_of(label, languages)
+    stem = path.rsplit(".", 2 if language else 1)[0]
+    folder = "" if stem == "index" else (stem.removesuffix("/index") + "/")
+    return (f"{language}/" if language else "") + folder

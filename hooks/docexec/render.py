@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import struct
+from typing import Any
 
 from .markup import Claim, Reference
 from .runner import FileResult
@@ -15,11 +16,13 @@ LABELS = {
     "zh": {"output": "输出", "source": "源代码", "notebook": "下载本页的 Jupyter notebook（含构建时的输出）", "claim": "构建时已核对", "failed": "代码片段运行失败",
            "failed_lead": "本页用到的代码片段在构建时出了问题（构建因此失败）：", "unchecked": "构建时核对失败",
            "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
-           "pages": "页面", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
+           "pages": "页面", "page": "页面", "statements": "每页在构建时核对的陈述", "stale": "过期的翻译",
+           "none_stale": "没有：每一节的英文翻译都与中文原文同步。", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
     "en": {"output": "Output", "source": "Source", "notebook": "Download this page as a Jupyter notebook (with the build's outputs)", "claim": "checked by the build", "failed": "Snippet failed",
            "failed_lead": "A snippet this page uses failed when the site was built (the build fails):", "unchecked": "failed the build's check",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
-           "pages": "Pages", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
+           "pages": "Pages", "page": "Page", "statements": "Statements checked by the build, per page", "stale": "Stale translations",
+           "none_stale": "None: every section's English translation is in step with the Chinese original.", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
 }
 
 
@@ -68,17 +71,27 @@ def _figure(src: str, data: bytes, options: dict[str, str]) -> str:
     return "\n".join(lines + ["</figure>"])
 
 
-def report(rows: list[dict[str, str]], versions: dict[str, str], language: str | None, to_root: str) -> str:
-    """The snippet table. Run time and cache hit change from build to build, so the page holds
-    only what the sources decide and fills those two cells from docexec-report.json: two builds
-    of one commit stay byte-identical."""
+def report(rows: list[dict[str, Any]], statements: list[tuple[str, int, int]], stale: list[str],
+           versions: dict[str, str], language: str | None, to_root: str) -> str:
+    """The snippet table, the checked statements per page and the stale translations. Run time
+    and cache hit change from build to build, so the page holds only what the sources decide and
+    fills those two cells from docexec-report.json: two builds of one commit stay byte-identical."""
     text = labels(language)
-    lines = [f"| {text['file']} | {text['sections']} | {text['pages']} | {text['status']} | {text['seconds']} | {text['cache']} |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [f"| {text['file']} | {text['pages']} | {text['status']} | {text['seconds']} | {text['cache']} |",
+             "| --- | --- | --- | --- | --- |"]
     for row in rows:
         cell = html.escape(row["path"], quote=True)
-        lines.append(f"| {row['path'].removeprefix('snippets/')} | {row['sections']} | {row['pages']} | {row['status']} "
-                     f'| <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
+        pages = "<br>".join(f'<a href="{to_root}{url}">{html.escape(title)}</a>' for title, url in row["pages"]) or "—"
+        lines.append(f"| `{row['path'].removeprefix('snippets/')}`<br><small>{html.escape(row['sections'])}</small> | {pages} "
+                     f'| {row["status"]} | <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
+    lines += ["", f"### {text['statements']}", "", f"| {text['page']} | 中文 | English |", "| --- | --- | --- |"]
+    lines += [f"| {html.escape(title)} | {zh} | {en} |" for title, zh, en in statements]
+    lines += ["", f"### {text['stale']}", ""]
+    if not stale:
+        lines.append(text["none_stale"])
+    for item in stale:
+        head, _, rest = item.partition("\n")
+        lines += [f"??? warning \"{_attr(head)}\"", "", indent(fence(rest, "diff"), "    "), ""]
     produced = " · ".join(f"{k} {v}" for k, v in versions.items() if k in ("torch", "numpy", "python", "platform"))
     lines += ["", f"{text['produced']}: {produced}.", "",
               f'{text["dynamic"]} <a href="{to_root}docexec-report.json"><code>docexec-report.json</code></a>.', "",

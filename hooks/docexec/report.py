@@ -33,13 +33,20 @@ def data(results: dict[str, FileResult], failures: list[Failure], recorded: list
     }
 
 
-def rows(files: dict[str, SnippetFile], results: dict[str, FileResult], uses: dict[str, dict[str | None, Where]]) -> list[dict[str, str]]:
-    """The report page's table: only what the sources decide, so the page stays reproducible."""
+def rows(files: dict[str, SnippetFile], results: dict[str, FileResult], uses: dict[str, dict[str | None, Where]],
+         pages: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    """The report page's table: only what the sources decide, so the page stays reproducible.
+    ``pages``: the pages of the report's language, label -> (title, site URL)."""
     table = []
     for path, file in sorted(files.items()):
         result = results.get(path)
-        pages = sorted({page for where in uses.get(path, {}).values() for page, _ in where.references + where.claims})
-        table.append({"path": path, "sections": ", ".join(file.names) or "(whole file)",
-                      "pages": ", ".join(p.split("/", 1)[-1] for p in pages),
+        used = sorted({page for where in uses.get(path, {}).values() for page, _ in where.references + where.claims})
+        table.append({"path": path, "sections": ", ".join(file.names) or "—",
+                      "pages": [pages[p] for p in used if p in pages],
                       "status": "ok" if result is not None and result.ok else "failed"})
     return table
+
+
+def statements(claims: dict[str, int], pairs: list[tuple[str, str]], titles: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Checked statements (claims) per page, in the original and in its translation."""
+    return [(titles.get(original, original), claims.get(original, 0), claims.get(twin, 0)) for original, twin in pairs]
