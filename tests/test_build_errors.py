@@ -132,7 +132,9 @@ def test_timeout_stops_the_snippet_and_the_next_build_works(project):
     assert docexec_lines(built.log) == [
         "ERROR   -  docexec: 1 problem with the documentation's snippets",
         "docs/index.md(1): snippets/slow.py(1) section 'wait': timed out",
-        "    still running after 1 s; the process was stopped",
+        "    still running after 1 s at snippets/slow.py line 4: time.sleep(60); the process was stopped",
+        "    stack (most recent call first):",
+        '      File "snippets/slow.py", line 4 in <module>',
         "    output before it stopped:",
         "    waiting",
         "    raise the limit with `# %% name timeout=SECONDS` or DOCEXEC_TIMEOUT, or make the code faster",
@@ -146,7 +148,7 @@ def test_default_timeout_comes_from_the_environment(project):
     made = project({PAGE: '--8<-- exec "slow.py"\n', "snippets/slow.py": "import time\ntime.sleep(60)\n"})
     built = made.build(DOCEXEC_TIMEOUT="1")
     assert "docs/index.md(1): snippets/slow.py(1) section '_preamble': timed out" in built.log
-    assert "still running after 1 s; the process was stopped" in built.log
+    assert "still running after 1 s at snippets/slow.py line 2: time.sleep(60); the process was stopped" in built.log
 
 
 def test_crashed_process_is_reported_and_other_files_still_run(project):

@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import random
+import signal
 import sys
 import time
 import tokenize
@@ -40,6 +41,7 @@ DEFAULT_FILTERS: list[tuple[Any, type[Warning], str]] = [
 
 def run_file(conn: Connection, job: dict[str, Any]) -> None:
     """Entry point of the fork: report each section over ``conn``; output goes to job['output']."""
+    _lead_session()
     os.chdir(job["root"])
     _redirect_output(job["output"])
     _reset_state(job["seed"], job["threads"])
@@ -86,6 +88,19 @@ def _redirect_output(path: str) -> None:
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
     faulthandler.enable(file=sys.stderr, all_threads=False)
+    if hasattr(signal, "SIGUSR2"):
+        # The runner sends it at a timeout, so the report can say where the snippet was stuck.
+        faulthandler.register(signal.SIGUSR2, file=sys.stderr, all_threads=False, chain=False)
+
+
+def _lead_session() -> None:
+    # Whatever the snippet starts stays in this fork's group and session, so the runner can
+    # end all of it when the file is done; a timeout or crash would otherwise leave it running.
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:
+            pass  # already a group leader: only processes it starts later are tracked
 
 
 def _offset() -> int:

@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from . import processes
 from .paths import portable
 from .sections import SnippetFile
 
@@ -73,10 +74,20 @@ def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
     if not jobs:
         return []
     context = _context()
+    stop = threading.Event()
     with tempfile.TemporaryDirectory(prefix="docexec-") as scratch:
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(jobs))) as pool:
-            futures = [pool.submit(_run_one, context, job, settings, os.path.join(scratch, f"{i}.out")) for i, job in enumerate(jobs)]
-            return [f.result() for f in futures]
+            futures = [pool.submit(_run_one, context, job, settings, os.path.join(scratch, f"{i}.out"), stop)
+                       for i, job in enumerate(jobs)]
+            try:
+                return [f.result() for f in futures]
+            except BaseException:
+                # Ctrl-C reaches this process only (each snippet leads its own session): stop
+                # the running files, whose trees are then killed, and start no others.
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                raise
 
 
 _CONTEXT: Any = None
@@ -134,7 +145,7 @@ def _start(conn: Connection, job: dict[str, Any]) -> None:
     child.run_file(conn, job)
 
 
-def _run_one(context: Any, job: Job, settings: Settings, output: str) -> FileResult:
+def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: threading.Event) -> FileResult:
     sections = job.file.sections
     payload = {
         "root": settings.root, "path": job.file.path, "output": output,
@@ -147,10 +158,10 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str) -> FileRes
     _start_without_main(process)
     writer.close()
     results: list[SectionResult] = []
-    current, offset = -1, 0
+    current, offset, finished = -1, 0, False
     deadline = time.monotonic() + STARTUP_TIMEOUT
     try:
-        while True:
+        while not stop.is_set():
             if reader.poll(POLL):
                 try:
                     message = reader.recv()
@@ -169,29 +180,62 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str) -> FileRes
                                                  error or "", duration, claims, figures))
                     current, deadline = -1, time.monotonic() + STARTUP_TIMEOUT
                 else:
+                    finished = True
                     break
                 continue
+            if not process.is_alive():
+                if reader.poll(0):
+                    continue  # its last messages are still to be read
+                # Dead, but no EOF: a process it started holds the pipe open.
+                results.append(_died(process, sections, current, output, offset, settings.root))
+                break
             size = os.path.getsize(output) if os.path.exists(output) else 0
             if current >= 0 and size - offset > MAX_OUTPUT:
-                _kill(process)
+                _end(process, output)
                 results.append(SectionResult(sections[current].name, "too-much-output", _read(output, offset, offset + 4096, settings.root),
                                              f"printed more than {MAX_OUTPUT} bytes; the process was stopped"))
                 break
             if time.monotonic() > deadline:
-                _kill(process)
                 if current < 0:
+                    _end(process, output)
                     results.append(SectionResult(sections[0].name if sections else "", "timeout", "", "the snippet process did not start in time"))
                 else:
                     limit = sections[current].options.get("timeout", job.timeout)
-                    results.append(SectionResult(sections[current].name, "timeout", _read(output, offset, None, settings.root),
-                                                 f"still running after {limit:g} s; the process was stopped"))
+                    results.append(_timed_out(process, job.file, current, limit, output, offset, settings.root))
                 break
     finally:
         reader.close()
-        process.join(5)
-        if process.is_alive():
-            _kill(process)
+        # Whatever ended the file, nothing it started may outlive it; the costlier search for
+        # processes that left its session only when it did not end by itself.
+        _end(process, None if finished else output)
     return FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections))
+
+
+def _timed_out(process: Any, file: SnippetFile, index: int, limit: float, output: str, offset: int, root: str) -> SectionResult:
+    # Asked before the kill: faulthandler in the child writes the stack into the output.
+    mark = processes.ask_where(process.pid, output) if process.is_alive() else None
+    _end(process, output)
+    printed = _read(output, offset, mark, root)
+    dump: list[str] = []
+    if mark is not None:
+        after, dump = processes.split_dump(_read(output, mark, None, root))
+        printed += after  # what it printed after the mark, the stack left out
+    frames = [line for line in _fault_report("\n".join(dump)).split("\n") if line.strip()]
+    message = f"still running after {limit:g} s{_where(file, frames)}; the process was stopped"
+    if frames:
+        message += "\nstack (most recent call first):\n" + "\n".join(frames)
+    return SectionResult(file.sections[index].name, "timeout", printed, message)
+
+
+def _where(file: SnippetFile, frames: list[str]) -> str:
+    """` at FILE line N: SOURCE` for the innermost frame in the snippet file itself."""
+    for line in frames:
+        found = processes.frame(line)
+        if found is not None and found[0] == file.path:
+            lines = file.text.splitlines()
+            source = lines[found[1] - 1].strip() if 0 < found[1] <= len(lines) else ""
+            return f" at {file.path} line {found[1]}" + (f": {source}" if source else "")
+    return ""
 
 
 def _died(process: Any, sections: Any, current: int, output: str, offset: int, root: str) -> SectionResult:
@@ -217,9 +261,11 @@ def _fault_report(text: str) -> str:
     return "\n".join(kept).rstrip() + "\n"
 
 
-def _kill(process: Any) -> None:
+def _end(process: Any, output: str | None = None) -> None:
+    processes.end_tree(process.pid, output)
     try:
-        process.kill()
+        if process.is_alive():  # not yet in its own session, or not on Linux
+            process.kill()
     except (OSError, ValueError):
         pass
     process.join(5)

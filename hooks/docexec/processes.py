@@ -1,0 +1,167 @@
+# processes: ends a snippet file's whole process tree, and asks a running snippet where it is.
+"""The fork that runs a snippet file leads its own session and process group (``child.run_file``
+calls ``setsid``), so its group, its session and its descendants are the processes it started.
+
+Finding processes that left the group reads ``/proc`` (Linux); elsewhere only the group is
+killed. Nothing here waits for longer than ``DUMP_WAIT``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from dataclasses import dataclass
+
+# The child registers faulthandler for this signal: it writes the snippet's stack, then runs on.
+STACK_SIGNAL: signal.Signals | None = getattr(signal, "SIGUSR2", None)
+STACK_HEADER = "Stack (most recent call first):"
+DUMP_WAIT = 1.0  # seconds for the stack to appear before the snippet is killed anyway
+ROUNDS = 5  # a process forking while its tree is killed leaves a child for the next round
+FRAME = re.compile(r'^\s*File "(?P<file>[^"]*)", line (?P<line>\d+) in (?P<name>.*)$')
+
+
+@dataclass(frozen=True)
+class _Stat:
+    state: str
+    ppid: int
+    group: int
+    session: int
+
+
+def end_tree(leader: int, holding: str | None = None) -> None:
+    """SIGKILL every process in ``leader``'s group and session, every process that has the file
+    ``holding`` open, and every descendant of them."""
+    if leader <= 1 or leader == os.getpid() or leader == os.getpgrp():
+        return  # never this process or its own group, whatever went wrong upstream
+    for _ in range(ROUNDS):
+        targets = tree(leader, holding)
+        for pid in targets:
+            _send(pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            try:
+                os.killpg(leader, signal.SIGKILL)
+            except OSError:
+                pass  # no group (yet, or any more): nothing left in it to kill
+        if not targets:
+            return
+        time.sleep(0.01)
+
+
+def tree(leader: int, holding: str | None = None) -> set[int]:
+    """Living processes of ``leader``'s group or session or holding the file ``holding`` open,
+    and their descendants (Linux)."""
+    table = _table()
+    # Matched by group or session, never by pid alone: after the leader is gone its pid may
+    # belong to another program, which would not lead a session of that number.
+    found = {pid for pid, stat in table.items() if leader in (stat.group, stat.session)}
+    if holding is not None:
+        # After a crash, one that left the session has no parent left to find it by; but the
+        # snippet's output file is private to it, and what it started inherited that.
+        found |= _holders(os.path.realpath(holding), table)
+    frontier = set(found)
+    while frontier:  # a descendant may have moved to a session of its own
+        frontier = {pid for pid, stat in table.items() if stat.ppid in frontier and pid not in found}
+        found |= frontier
+    found.discard(os.getpid())
+    return {pid for pid in found if table[pid].state not in "ZX"}
+
+
+def _holders(path: str, table: dict[int, _Stat]) -> set[int]:
+    found = set()
+    for pid in table:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue  # ended, or not ours to look into
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if link in (path, path + " (deleted)"):
+                found.add(pid)
+                break
+    return found
+
+
+def ask_where(pid: int, output: str) -> int | None:
+    """Ask the running snippet for its stack; return the output file's size before it was asked
+    (where the stack starts), or None when it cannot be asked."""
+    if STACK_SIGNAL is None:
+        return None
+    mark = _size(output)
+    if not _send(pid, STACK_SIGNAL):
+        return None
+    deadline, last = time.monotonic() + DUMP_WAIT, mark
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        size = _size(output)
+        if size > last:
+            last = size
+        elif size > mark and _has_dump(output, mark):
+            break  # written, and nothing more came since the last look
+    return mark
+
+
+def split_dump(text: str) -> tuple[str, list[str]]:
+    """Split what was printed after ``ask_where``'s mark into output and the stack's frames."""
+    start = text.find(STACK_HEADER + "\n")
+    if start < 0:
+        return text, []
+    lines = text[start + len(STACK_HEADER) + 1:].split("\n")
+    count = next((i for i, line in enumerate(lines) if not (FRAME.match(line) or line in ("  ...", "  <no Python frame>"))), len(lines))
+    rest = "\n".join(lines[count:])
+    return text[:start] + rest, lines[:count]
+
+
+def frame(line: str) -> tuple[str, int] | None:
+    """The file and line number of one of faulthandler's frame lines."""
+    match = FRAME.match(line)
+    return (match["file"], int(match["line"])) if match else None
+
+
+def _has_dump(output: str, mark: int) -> bool:
+    try:
+        with open(output, "rb") as handle:
+            handle.seek(mark)
+            data = handle.read()
+    except OSError:
+        return False
+    return STACK_HEADER.encode() in data and data.endswith(b"\n")
+
+
+def _table() -> dict[int, _Stat]:
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return {}
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                text = handle.read().decode("ascii", errors="replace")
+        except OSError:
+            continue  # ended while we looked
+        # The command name may hold spaces and parentheses: the fields follow its last ')'.
+        fields = text[text.rfind(")") + 2:].split()
+        if len(fields) >= 4:
+            table[int(name)] = _Stat(fields[0], int(fields[1]), int(fields[2]), int(fields[3]))
+    return table
+
+
+def _send(pid: int, number: int) -> bool:
+    try:
+        os.kill(pid, number)
+    except OSError:
+        return False
+    return True
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
