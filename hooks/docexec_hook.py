@@ -162,7 +162,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return
     target = _site_root / "docexec-report.json"
-    data = report.data(SESSION.results, SESSION.failures, SESSION.recorded, SESSION.seconds)
+    data = report.data(SESSION.results, SESSION.failures, SESSION.recorded, SESSION.seconds, SESSION.stale)
     target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

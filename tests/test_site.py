@@ -57,7 +57,27 @@ def test_report_lists_every_snippet(built):
     assert [(s["path"], s["status"], s["cache"]) for s in report["snippets"]] == [(p, "ok", "miss") for p in snippets]
     for page in ("site2/report/index.html", "site2/en/report/index.html"):
         html = (root / page).read_text()
-        assert all(f"<td>{p.removeprefix('snippets/')}</td>" in html for p in snippets)
+        assert all(f"<td><code>{p.removeprefix('snippets/')}</code>" in html for p in snippets)
+    # checked statements per page: a page and its translation the same
+    zh, en = ((root / page).read_text() for page in ("site2/report/index.html", "site2/en/report/index.html"))
+    rows = re.findall(r"<tr>\s*<td>([^<]+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*</tr>", en)
+    assert ("BatchNorm in PyTorch", "20", "20") in rows or any(a == b != "0" for _, a, b in rows), rows
+    assert all(a == b for _, a, b in rows) and "Stale translations" in en and "过期的翻译" in zh
+    assert report["stale"] == []
+
+
+CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+def test_no_whitespace_between_two_chinese_characters(built):
+    root, _ = built
+    pages = [p for p in (root / "site").rglob("index.html") if "/en/" not in p.as_posix()]
+    assert len(pages) >= 4
+    for page in pages:
+        html = re.sub(r"<(pre|code|script|style)\b[\s\S]*?</\1>", "", page.read_text())
+        text = re.sub(r"<[^>]+>", "", html)
+        gaps = re.findall(rf"{CJK}[ \t\n]+{CJK}", text)
+        assert gaps == [], (page, gaps[:5])
 
 
 def test_every_page_names_its_torch_and_the_commit_date(built):

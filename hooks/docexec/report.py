@@ -1,20 +1,25 @@
 # report: what a build ran and found, as JSON for machines and as rows for the report page.
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from .cache import versions
 from .errors import Failure
 from .runner import FileResult
 from .sections import SnippetFile
+from .translation import Stale
 
 if TYPE_CHECKING:
     from .engine import Where
 
 
-def data(results: dict[str, FileResult], failures: list[Failure], recorded: list[str], seconds: float) -> dict[str, Any]:
-    """docexec-report.json: status, run time and cache hit or miss of every snippet file."""
+def data(results: dict[str, FileResult], failures: list[Failure], recorded: list[str], seconds: float,
+         stale: list[Stale] | None = None) -> dict[str, Any]:
+    """docexec-report.json: status, run time and cache hit or miss of every snippet file, and
+    the translations that are stale."""
     return {
+        "stale": [dataclasses.asdict(s) for s in stale or []],
         "versions": versions(),
         "seconds": round(seconds, 3),
         "failures": [str(f) for f in failures],
