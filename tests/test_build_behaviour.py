@@ -279,4 +279,4 @@ def test_unknown_reference_option_is_reported(project):
     made = project({PAGE: '--8<-- exec "a.py" size="big"\n', "snippets/a.py": "x = 1\n"})
     built = made.build()
     assert 'docs/index.md(1): unknown reference option size="big"' in built.log
-    assert '    options: alt="...", caption="...", source="show|fold|hide"' in built.log
+    assert '    options: alt="...", caption="...", title="...", source="show|fold|hide", output="text|python|hide"' in built.log

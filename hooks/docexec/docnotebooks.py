@@ -63,11 +63,17 @@ def check(root: Path, label: str, cells: list[Cell], files: dict[str, SnippetFil
             continue  # reported with the snippet itself
         stored = notebook.cells[cell.index - 1]
         source, outputs = section.code.rstrip("\n"), _outputs(ran.output, ran.figures)
+        # As if run from the top in one kernel: the page shows In [1], In [2], ... not In [ ].
+        count = 1 + sum(c.cell_type == "code" for c in notebook.cells[: cell.index - 1])
         if accept:
-            if stored.source != source or _text(stored.outputs) != ran.output or _images(stored.outputs) != ran.figures:
-                stored.source, stored.outputs, changed = source, outputs, True
+            if stored.source != source or _text(stored.outputs) != ran.output or _images(stored.outputs) != ran.figures \
+                    or stored.get("execution_count") != count:
+                stored.source, stored.outputs, stored.execution_count, changed = source, outputs, count, True
             continue
         where = f"cell {cell.index} ({cell.target.label})"
+        if stored.get("execution_count") != count:
+            failures.append(Failure(label, cell.index, f"{where}: its execution count is {stored.get('execution_count')}, "
+                                                       f"not {count}\nnumber the cells with `make accept`"))
         if stored.source != source:
             failures.append(Failure(label, cell.index, f"{where}: the code differs from the snippet's section\n"
                                                        "copy it with `make accept` (the snippet file is the source)"))

@@ -24,7 +24,10 @@ REFERENCE = re.compile(r'^[ \t]+"(?P<target>[^"]+)"(?P<options>(?:[ \t]+[a-z]+="
 OPTION = re.compile(r'([a-z]+)="([^"]*)"')
 # Options of a reference: the figure's alt text and caption (in the page's language), and how
 # the source is shown: show (default), fold (in a collapsed block) or hide.
-REFERENCE_OPTIONS = {"alt": None, "caption": None, "source": ("show", "fold", "hide")}
+# The output is shown as text (default), highlighted as Python (code the section printed, e.g.
+# PyTorch's own source), or not at all; `title` names its block (default: "Output").
+REFERENCE_OPTIONS = {"alt": None, "caption": None, "title": None, "source": ("show", "fold", "hide"),
+                     "output": ("text", "python", "hide")}
 
 # Words in prose bound to a value of the run (the forms are in claims.py):
 #     [[0.1 ± 0.01 | momentum/experiment.py:x2 | bn.running_mean]]
@@ -119,7 +122,7 @@ def _reference(page: str, number: int, start: re.Match[str], snippets_dir: str, 
         if name not in REFERENCE_OPTIONS or (allowed and value not in allowed):
             found.failures.append(Failure(page, number, (
                 f'unknown reference option {name}="{value}"\n'
-                'options: alt="...", caption="...", source="show|fold|hide"')))
+                'options: alt="...", caption="...", title="...", source="show|fold|hide", output="text|python|hide"')))
             return
     bound = target(page, number, match["target"], snippets_dir, found)
     if bound:

@@ -50,8 +50,10 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
     if result is not None:
         names = {x.name for x in shown}
         output = "".join(s.output for s in result.sections if s.name in names)
-        if output.strip():
-            blocks.append(fence(output, f'{{ .text .docexec-output title="{_attr(labels(language)["output"])}" }}'))
+        shown_as = ref.options.get("output", "text")
+        if output.strip() and shown_as != "hide":
+            title = _attr(ref.options.get("title") or labels(language)["output"])
+            blocks.append(fence(output, f'{{ .{shown_as} .docexec-output title="{title}" }}'))
         for picture in (f for s in result.sections if s.name in names for f in s.figures):
             data = base64.b64decode(picture)
             path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"

@@ -27,7 +27,7 @@ RECORD = "translations.json"
 HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*$")
 CJK = r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 CJK_SPACE = re.compile(rf"(?<={CJK})\s+(?={CJK})")
-OPTION_TEXT = re.compile(r'\b(?:alt|caption)="([^"]*)"')
+OPTION_TEXT = re.compile(r'\b(?:alt|caption|title)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def outline(text: str, found: markup.Markup) -> tuple[list[tuple[int, str]], lis
     """What both languages must share, with lines: headings' levels, references, claims."""
     headings = [(line, "#" * len(match["level"])) for line, match in _headings(text)]
     references = [(ref.line, ref.target.label + "".join(f' {k}="{v}"' for k, v in sorted(ref.options.items())
-                                                        if k not in ("alt", "caption"))) for ref in found.references]
+                                                        if k not in ("alt", "caption", "title"))) for ref in found.references]
     claims = [(item.line, f"{item.target.label} | {item.expression}") for item in found.claims]
     return headings, references, claims
 
