@@ -13,7 +13,7 @@ NOTEBOOK_HOOK = REPO / "hooks" / "i18n_notebooks.py"
 
 
 def _notebook(section: str, output: str = "") -> str:
-    cell = nbformat.v4.new_code_cell("print(1 + 1)")
+    cell = nbformat.v4.new_code_cell("print(1 + 1)", execution_count=1)  # the first code cell, as run from the top
     cell.metadata["docexec"] = {"snippet": "calc.py", "section": section}
     if output:
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
