@@ -1,5 +1,6 @@
-# The momentum experiment of the post: two batches with different statistics through one
-# BatchNorm2d(3); what do running_mean and running_var hold afterwards?
+# The momentum experiment of the post: two batches with different
+# statistics through one BatchNorm2d(3); what do running_mean and
+# running_var hold afterwards?
 # Runs on its own too: python snippets/post/momentum.py
 import torch
 
