@@ -1,4 +1,5 @@
-# What a BatchNorm module holds: parameters, buffers and flags (the post's debugger screenshot).
+# What a BatchNorm module holds: parameters, buffers and flags
+# (the post's debugger screenshot).
 import torch
 
 bn = torch.nn.BatchNorm2d(3)

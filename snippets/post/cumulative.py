@@ -1,4 +1,5 @@
-# Editor's note: momentum=None gives a cumulative moving average, counted by num_batches_tracked.
+# Editor's note: momentum=None gives a cumulative moving average,
+# counted by num_batches_tracked.
 import torch
 
 # %% cma

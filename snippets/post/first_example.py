@@ -4,8 +4,9 @@ import inspect
 import torch
 
 # %% signature
-parameters = inspect.signature(torch.nn.BatchNorm2d).parameters.values()
-print("torch.nn.BatchNorm2d(\n    " + ",\n    ".join(str(p) for p in parameters) + ",\n)")
+signature = inspect.signature(torch.nn.BatchNorm2d)
+lines = [f"    {p}," for p in signature.parameters.values()]
+print("torch.nn.BatchNorm2d(\n" + "\n".join(lines) + "\n)")
 
 # %% run
 x = torch.randn([1, 3, 255, 255])

@@ -1,5 +1,6 @@
-# The momentum experiment of the post: two batches with different statistics through one
-# BatchNorm2d(3); what do running_mean and running_var hold afterwards?
+# The momentum experiment of the post: two batches with different
+# statistics through one BatchNorm2d(3); what do running_mean and
+# running_var hold afterwards?
 # Runs on its own too: python snippets/post/momentum.py
 import torch
 
@@ -23,3 +24,12 @@ y2 = bn(x2)
 print(bn.running_mean)
 print(bn.running_var)
 print('data:', torch.mean(y2), torch.var(y2))
+
+# %% check
+# The recurrence, with m = bn.momentum: the initial running_mean 0 keeps
+# weight (1 - m)^2, the mean of x1 (1 - m) * m, the mean of x2 m.
+m = bn.momentum
+mean1, mean2 = x1.mean(dim=(0, 2, 3)), x2.mean(dim=(0, 2, 3))
+print("momentum:", m)
+print("recurrence:  ", (1 - m) ** 2 * 0 + (1 - m) * m * mean1 + m * mean2)
+print("running_mean:", bn.running_mean)

@@ -1,4 +1,5 @@
-# eval() stops the running statistics from updating; train() lets them update again.
+# eval() stops the running statistics from updating; train() lets them
+# update again.
 import torch
 
 bn = torch.nn.BatchNorm2d(3)

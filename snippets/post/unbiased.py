@@ -1,4 +1,5 @@
-# Editor's note: running_var takes the unbiased batch variance, normalisation the biased one.
+# Editor's note: running_var takes the unbiased batch variance,
+# normalisation the biased one.
 import torch
 
 # %% small
@@ -8,5 +9,7 @@ bn = torch.nn.BatchNorm1d(1)
 y = bn(x)
 print("biased variance:  ", x.var(dim=0, unbiased=False))
 print("unbiased variance:", x.var(dim=0, unbiased=True))
-print("running_var:      ", bn.running_var)  # 0.9 * 1 + 0.1 * 2
-print("output y:         ", y.flatten())     # (x - 1) / sqrt(1 + eps): uses the biased variance
+# 0.9 * 1 + 0.1 * 2
+print("running_var:      ", bn.running_var)
+# (x - 1) / sqrt(1 + eps): normalised with the biased variance
+print("output y:         ", y.flatten())

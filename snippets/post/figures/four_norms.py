@@ -1,6 +1,7 @@
-# The four normalisations of the GroupNorm paper's Figure 2, drawn from what PyTorch computes:
-# an element is shaded when it shares one mean and variance with the first element, found as
-# the elements whose values change the first normalised output (its gradient is not zero).
+# The four normalisations of the GroupNorm paper's Figure 2, drawn from
+# what PyTorch computes: an element is shaded when it shares one mean and
+# variance with the first element, found as the elements whose values
+# change the first normalised output (its gradient is not zero).
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -12,6 +13,7 @@ NORMS = {
     "Instance Norm": torch.nn.InstanceNorm1d(C),
     "Group Norm": torch.nn.GroupNorm(2, C),
 }
+BLUE, GREY = [0.35, 0.55, 0.85, 1.0], [0.95, 0.95, 0.95, 1.0]
 
 
 def shares_statistics(norm: torch.nn.Module) -> np.ndarray:
@@ -23,16 +25,19 @@ def shares_statistics(norm: torch.nn.Module) -> np.ndarray:
 # %% membership
 members = {name: shares_statistics(norm) for name, norm in NORMS.items()}
 for name, shared in members.items():
-    print(f"{name:13s} one statistic covers {shared.sum():3d} of {shared.size} elements")
+    print(f"{name:13s} {shared.sum():3d} / {shared.size}")
 
 # %% draw
 fig = plt.figure(figsize=(12, 3.4))
 for index, (name, shared) in enumerate(members.items(), start=1):
     ax = fig.add_subplot(1, 4, index, projection="3d")
-    # voxels indexed (x, y, z) = (H*W, N, C): the paper's cube, C up and N to the front
+    # voxels indexed (x, y, z) = (H*W, N, C): the paper's cube,
+    # C up and N to the front
     filled = np.ones((L, N, C), dtype=bool)
-    colours = np.where(shared.transpose(2, 0, 1)[..., None], [0.35, 0.55, 0.85, 1.0], [0.95, 0.95, 0.95, 1.0])
-    ax.voxels(filled, facecolors=colours, edgecolor=(0.3, 0.3, 0.3, 0.6), linewidth=0.4)
+    inside = shared.transpose(2, 0, 1)[..., None]
+    colours = np.where(inside, BLUE, GREY)
+    ax.voxels(filled, facecolors=colours,
+              edgecolor=(0.3, 0.3, 0.3, 0.6), linewidth=0.4)
     ax.set_box_aspect((L, N, C))
     ax.view_init(elev=20, azim=-55)
     ax.set_xlabel("H, W", labelpad=-12)
@@ -40,4 +45,5 @@ for index, (name, shared) in enumerate(members.items(), start=1):
     ax.set_zlabel("C", labelpad=-12)
     ax.set_xticks([]), ax.set_yticks([]), ax.set_zticks([])
     ax.set_title(name, y=0.98)
-fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.95, wspace=0.05);
+fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.95,
+                    wspace=0.05);

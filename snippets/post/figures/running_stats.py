@@ -1,5 +1,6 @@
-# running_mean and running_var over 30 batches of x ~ N(1, 4), for momentum 0.1 and None,
-# against what the recurrence predicts from the batches' own statistics.
+# running_mean and running_var over 30 batches of x ~ N(1, 4), for
+# momentum 0.1 and None, against what the recurrence predicts from the
+# batches' own statistics.
 import matplotlib.pyplot as plt
 import torch
 
@@ -15,26 +16,38 @@ def follow(momentum):
         factor = momentum if momentum is not None else 1.0 / t
         mean = (1 - factor) * mean + factor * x.mean().item()
         var = (1 - factor) * var + factor * x.var(unbiased=True).item()
-        means.append(bn.running_mean.item()), variances.append(bn.running_var.item())
+        means.append(bn.running_mean.item())
+        variances.append(bn.running_var.item())
         predicted_means.append(mean), predicted_vars.append(var)
     return means, variances, predicted_means, predicted_vars
 
 
+def largest_gap(a, b):
+    return max(abs(u - v) for u, v in zip(a, b))
+
+
 runs = {"momentum=0.1": follow(0.1), "momentum=None": follow(None)}
+gaps = {}
 for label, (means, variances, pm, pv) in runs.items():
-    gap = max(max(abs(a - b) for a, b in zip(means, pm)), max(abs(a - b) for a, b in zip(variances, pv)))
-    print(f"{label:14s} after 30 batches: running_mean={means[-1]:.3f} running_var={variances[-1]:.3f}, "
-          f"equal to the recurrence within 1e-5: {gap < 1e-5}")
+    gaps[label] = max(largest_gap(means, pm), largest_gap(variances, pv))
+    print(f"{label:14s} after 30 batches: "
+          f"running_mean={means[-1]:.3f} running_var={variances[-1]:.3f}")
+    print(f"{'':14s} equal to the recurrence within 1e-5: "
+          f"{gaps[label] < 1e-5}")
 
 # %% plot
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 steps = range(1, len(batches) + 1)
-for (label, (means, variances, pm, pv)), colour in zip(runs.items(), ("tab:blue", "tab:orange")):
-    axes[0].plot(steps, means, color=colour, label=f"{label} (PyTorch)")
-    axes[0].plot(steps, pm, "o", color=colour, markersize=3, label=f"{label} (recurrence)")
-    axes[1].plot(steps, variances, color=colour, label=f"{label} (PyTorch)")
-    axes[1].plot(steps, pv, "o", color=colour, markersize=3, label=f"{label} (recurrence)")
-for ax, what, target in ((axes[0], "running_mean", 1.0), (axes[1], "running_var", 4.0)):
+colours = ("tab:blue", "tab:orange")
+for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
+                                                       colours):
+    for ax, real, predicted in ((axes[0], means, pm),
+                                (axes[1], variances, pv)):
+        ax.plot(steps, real, color=colour, label=f"{label} (PyTorch)")
+        ax.plot(steps, predicted, "o", color=colour, markersize=3,
+                label=f"{label} (recurrence)")
+for ax, what, target in ((axes[0], "running_mean", 1.0),
+                         (axes[1], "running_var", 4.0)):
     ax.axhline(target, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("batch")
     ax.set_title(what)
