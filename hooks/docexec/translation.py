@@ -152,7 +152,8 @@ def sections(text: str, found: markup.Markup) -> list[Section]:
     skip = {ref.line for ref in found.references}
     for item in found.claims:
         lines[item.line - 1] = lines[item.line - 1][:item.start] + "\x00" * (item.end - item.start) + lines[item.line - 1][item.end:]
-    heads = {line: match["text"].strip() for line, match in _headings(text)}
+    # Keyed by the heading's words, without an attr_list id ("准确的递推式 {#exact-recurrence}").
+    heads = {line: re.sub(r"\s*\{[^}]*\}\s*$", "", match["text"]).strip() for line, match in _headings(text)}
     code = _code_lines(lines)
     result: list[Section] = []
     seen: dict[str, int] = {}
