@@ -204,6 +204,9 @@ class Session:
         if self.options.accept:
             if section.output and (recorded is None or compare.normalise(recorded) != compare.normalise(section.output)):
                 self.recorded.append(expected.write(self.root, path, section.name, section.output))
+            elif not section.output.strip() and recorded is not None:  # it prints nothing now
+                (self.root / where).unlink()
+                self.recorded.append(f"removed {where}")
             return
         if recorded is None:
             if section.output.strip():

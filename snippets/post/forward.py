@@ -2,6 +2,7 @@
 # running statistics update, read from the installed torch (so it always
 # matches the version that built the site).
 import inspect
+import textwrap
 
 import torch
 
@@ -12,7 +13,7 @@ first = "if self.training and self.track_running_stats"
 last = "exponential_average_factor = self.momentum"
 start = next(i for i, line in enumerate(lines) if first in line)
 end = next(i for i in range(start + 1, len(lines)) if last in lines[i])
-print("\n".join(lines[start:end + 1]))
+print(textwrap.dedent("\n".join(lines[start:end + 1])))
 
 # %% when
 # Running statistics change only when both flags are True.
