@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import REPO
 
-PAGES = ["", "norms/", "experiment/", "report/"]  # zh at /, en at /en/; experiment/ is a notebook
+PAGES = ["", "norms/", "pitfalls/", "experiment/", "report/"]  # zh at /, en at /en/; experiment/ is a notebook
 SHOTS = REPO / "tests" / "screenshots"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
@@ -79,10 +79,28 @@ def test_page_renders_offline_with_formulas_figures_and_switcher(site, browser, 
     other = "en" if language == "zh" else "zh"
     href = page.eval_on_selector(f"a.md-select__link[hreflang={other}]", "a => a.href")
     assert href == site + ("en/" if other == "en" else "") + path
+    # Nothing hidden off the right edge, and the copy button covers no code.
+    assert page.evaluate(OVERFLOWING, "article pre > code, article .jp-OutputArea-output pre") == []
+    assert page.evaluate(UNDER_THE_COPY_BUTTON) == []
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{language}-{path.strip('/') or 'index'}.png"), full_page=True)
+    # On a phone, outputs wrap (code may scroll sideways, as in any code viewer).
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(OVERFLOWING, ".docexec-output pre > code, .jp-OutputArea-output pre, .docexec-failure pre > code") == []
+    page.screenshot(path=str(SHOTS / f"{language}-{path.strip('/') or 'index'}-phone.png"), full_page=True)
     page.close()
     assert problems == []
+
+
+OVERFLOWING = """selector => [...document.querySelectorAll(selector)]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.split('\\n')[0].slice(0, 80))"""
+UNDER_THE_COPY_BUTTON = """() => [...document.querySelectorAll('article pre')].filter(pre => {
+    const button = pre.querySelector('.md-clipboard'), code = pre.querySelector('code');
+    if (!button || !code) return false;
+    const b = button.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(code);
+    return [...range.getClientRects()].some(t => t.width > 0 && t.right > b.left && t.left < b.right && t.bottom > b.top && t.top < b.bottom);
+}).map(pre => pre.textContent.slice(0, 80))"""
 
 
 @pytest.mark.parametrize("language, term, expected", [

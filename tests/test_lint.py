@@ -18,3 +18,10 @@ def test_ruff_finds_nothing():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F,E,W", "--ignore", "E501",
                            "hooks", "tests", "bench"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_snippet_code_fits_the_page_column():
+    # 76 characters fit a code block at 1280 pixels beside the copy button (the browser test checks it).
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "E501", "--line-length", "76", "snippets"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
