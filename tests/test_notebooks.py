@@ -53,8 +53,10 @@ def test_page_links_its_notebook(site):
 
 def test_each_files_cells_rerun_in_the_state_the_build_ran_them_in(project, tmp_path):
     made = project({
-        "docs/index.md": '--8<-- exec "a.py"\n\n--8<-- exec "b.py"\n',
+        # The page interleaves two files: a's second section must find a's names and state again.
+        "docs/index.md": '--8<-- exec "a.py:one"\n\n--8<-- exec "b.py"\n\n--8<-- exec "a.py:two"\n',
         "snippets/a.py": """
+            # %% one
             import numpy
             import torch
             leftover = 1
@@ -63,7 +65,11 @@ def test_each_files_cells_rerun_in_the_state_the_build_ran_them_in(project, tmp_
             numpy.set_printoptions(precision=2)
             torch.manual_seed(123)
             torch.set_num_threads(2)
-            print(torch.tensor([1 / 3]))
+            print(torch.tensor([1 / 3]), torch.rand(1))
+
+            # %% two
+            print(leftover, torch.get_default_dtype(), torch.get_num_threads())
+            print(torch.tensor([1 / 3]), numpy.array([1 / 3]), torch.rand(1))
             """,
         "snippets/b.py": """
             import numpy
@@ -81,6 +87,7 @@ def test_each_files_cells_rerun_in_the_state_the_build_ran_them_in(project, tmp_
     outputs = [(_text(before.outputs), _text(after.outputs)) for before, after in zip(notebook.cells, rerun.cells)
                if before.cell_type == "code" and "docexec" in before.metadata]
     assert outputs[1][0] == "False torch.float32 1\ntensor([0.3333]) [0.33333333] tensor([0.4963])\n"
+    assert outputs[2][0].startswith("1 torch.float64 2\ntensor([0.33333333]) [0.33] tensor([0.01336595])")
     assert [after for _, after in outputs] == [before for before, _ in outputs]
 
 

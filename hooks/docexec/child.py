@@ -25,6 +25,7 @@ from typing import Any
 import numpy
 import torch
 
+from . import processes
 from .paths import portable
 
 FIGURE_DPI = 110
@@ -60,6 +61,7 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
             break
     sys.stdout.flush()
     sys.stderr.flush()
+    processes.end_descendants()
     conn.send(("end",))
 
 

@@ -28,6 +28,7 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
     cells: list[Any] = []
     prose: list[str] = []
     shown: dict[str, set[str]] = {}
+    current: str | None = None  # the snippet file whose state the kernel holds
 
     def flush() -> None:
         text = _markdown(prose)
@@ -51,11 +52,13 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
             cells.append({"cell_type": "markdown", "metadata": {}, "source": _failure_quote(problems_of(ref.target), language)})
             continue
         done = shown.setdefault(file.path, set())
-        if not done:
-            cells.append(_code(_setup(file.path, seed, threads)))
-        for section in file.sections[: max(indices) + 1]:  # earlier sections first: they set up the state
-            if section.name in done:
-                continue
+        pending = [s for s in file.sections[: max(indices) + 1] if s.name not in done]  # earlier ones set up the state
+        if pending and current != file.path:
+            if current is None:
+                cells.append(_setup_cell(_helper(seed, threads)))
+            cells.append(_setup_cell(f"_docexec_use({file.path!r})"))
+            current = file.path
+        for section in pending:
             done.add(section.name)
             problems = problems_of(Target(file.path, section.name))
             outputs = _error(problems) if problems else _outputs(results.get(file.path), section.name)
@@ -85,19 +88,62 @@ NUMPY_PRINT_DEFAULTS = ("edgeitems=3, threshold=1000, floatmode='maxprec', preci
                         "linewidth=75, nanstr='nan', infstr='inf', sign='-', formatter=None, legacy=False")
 
 
-def _setup(path: str, seed: int, threads: int) -> str:
-    """Each file runs in a fresh process in the build; in one kernel, this cell gives the next
-    cells that same start: no names of earlier files, seeds, one thread, default dtype and
-    print options (an earlier file may have changed any of them)."""
-    return (f"# {path}: the state the build runs each snippet file in\n"
-            "%reset -f\n"
-            "import random\nimport sys\n\nimport numpy\nimport torch\n\n"
-            f"random.seed({seed})\nnumpy.random.seed({seed})\ntorch.manual_seed({seed})\n"
-            f"torch.set_num_threads({threads})\n"
-            "torch.set_default_dtype(torch.float32)\n"
-            "torch.set_printoptions(profile='default', sci_mode=None)\n"
-            f"numpy.set_printoptions({NUMPY_PRINT_DEFAULTS})\n"
-            "if 'matplotlib.pyplot' in sys.modules:\n    sys.modules['matplotlib.pyplot'].close('all')")
+def _helper(seed: int, threads: int) -> str:
+    """The build runs each snippet file alone, in a fresh process; a page may interleave the
+    cells of several files. In one kernel, ``_docexec_use(file)`` gives each file's cells that
+    same state: its own names, and the seeds, threads, default dtype and print options the build
+    starts a file with, kept while another file's cells run (names starting with _ are shared)."""
+    return f'''# The build runs each snippet file alone; _docexec_use(file) gives its cells that state here.
+import random as _random
+import sys as _sys
+
+import numpy as _numpy
+import torch as _torch
+
+_docexec_saved, _docexec_current = {{}}, None
+
+
+def _docexec_use(path):
+    global _docexec_current
+    space = globals()
+    names = {{k: v for k, v in space.items() if not k.startswith("_") and k not in _DOCEXEC_KERNEL}}
+    if _docexec_current is not None:
+        _docexec_saved[_docexec_current] = (
+            names, _random.getstate(), _numpy.random.get_state(), _torch.get_rng_state(),
+            _torch.get_default_dtype(), _torch._tensor_str.get_printoptions(), _numpy.get_printoptions(),
+            _torch.get_num_threads())
+    for name in names:
+        del space[name]
+    if "matplotlib.pyplot" in _sys.modules:
+        _sys.modules["matplotlib.pyplot"].close("all")
+    if path in _docexec_saved:
+        names, py, np, pt, dtype, pt_print, np_print, threads = _docexec_saved.pop(path)
+        space.update(names)
+        _random.setstate(py)
+        _numpy.random.set_state(np)
+        _torch.set_rng_state(pt)
+        _torch.set_default_dtype(dtype)
+        _torch.set_printoptions(**pt_print)
+        _numpy.set_printoptions(**np_print)
+        _torch.set_num_threads(threads)
+    else:
+        _random.seed({seed})
+        _numpy.random.seed({seed})
+        _torch.manual_seed({seed})
+        _torch.set_default_dtype(_torch.float32)
+        _torch.set_printoptions(profile="default", sci_mode=None)
+        _numpy.set_printoptions({NUMPY_PRINT_DEFAULTS})
+        _torch.set_num_threads({threads})
+    _docexec_current = path
+
+
+_DOCEXEC_KERNEL = {{k for k in globals() if not k.startswith("_")}}  # In, Out, get_ipython, ...'''
+
+
+def _setup_cell(source: str) -> dict[str, Any]:
+    cell = _code(source)
+    cell["metadata"]["tags"] = ["setup"]
+    return cell
 
 
 def _outputs(result: FileResult | None, name: str) -> list[Any]:

@@ -81,6 +81,8 @@ def notebook_page_failures(session: Session, label: str, html_text: str, languag
         anchor = html_text.find(f'id="cell-id={cell.id}"') if cell.id else -1
         start = html_text.rfind("<div", 0, anchor) if anchor >= 0 else -1
         html_text = html_text[:start] + box + html_text[start:] if start >= 0 else box + html_text
+    if session.page_problems.get(label):  # e.g. out of step with its translation
+        html_text = render.failures_html(session.page_problems[label], language) + html_text
     return html_text
 
 

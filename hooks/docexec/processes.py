@@ -48,6 +48,13 @@ def end_tree(leader: int, holding: str | None = None) -> None:
         time.sleep(0.01)
 
 
+def end_descendants() -> None:
+    """Called by a snippet's process when its file is done: SIGKILL what it started (a child in
+    a session of its own is found by its parent now; once the parent exits it is an orphan)."""
+    for pid in tree(os.getpid()):
+        _send(pid, signal.SIGKILL)
+
+
 def tree(leader: int, holding: str | None = None) -> set[int]:
     """Living processes of ``leader``'s group or session or holding the file ``holding`` open,
     and their descendants (Linux)."""
