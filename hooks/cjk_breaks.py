@@ -12,20 +12,28 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 CJK = r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
-# A CJK character, any tags closing or opening around the break, the break, a CJK character.
-BREAK = re.compile(rf"({CJK}(?:</?[a-zA-Z][^>]*>)*)[ \t]*\n[ \t]*(?=(?:</?[a-zA-Z][^>]*>)*{CJK})")
+# Full-width punctuation carries its own spacing: a break beside it is never a space, whatever
+# stands on the other side ("区别），running_mean", "一致：True").
+PUNCTUATION = r"[\u3000-\u303f\uff00-\uffef]"
+TAG = r"</?[a-zA-Z][^>]*>"
+BREAKS = [
+    (re.compile(rf"({CJK}(?:{TAG})*)[ \t]*\n[ \t]*(?=(?:{TAG})*{CJK})"), r"\1"),
+    (re.compile(rf"({PUNCTUATION}(?:{TAG})*)[ \t]*\n[ \t]*"), r"\1"),
+    (re.compile(rf"[ \t]*\n[ \t]*(?=(?:{TAG})*{PUNCTUATION})"), ""),
+]
 KEEP = re.compile(r"(<(pre|code|script|style|textarea)\b[\s\S]*?</\2>)")
 
 
 def join_breaks(html: str) -> str:
     parts = KEEP.split(html)
     out = []
-    index = 0
-    while index < len(parts):
-        out.append(BREAK.sub(r"\1", parts[index]))
+    for index in range(0, len(parts), 3):  # text, then a kept block and its tag name
+        text = parts[index]
+        for pattern, replacement in BREAKS:
+            text = pattern.sub(replacement, text)
+        out.append(text)
         if index + 1 < len(parts):
-            out.append(parts[index + 1])  # a kept block, as it is
-        index += 3  # split() also returns the tag name group
+            out.append(parts[index + 1])
     return "".join(out)
 
 

@@ -15,14 +15,16 @@ from .sections import SnippetFile
 LABELS = {
     "zh": {"output": "输出", "source": "源代码", "notebook": "下载本页的 Jupyter notebook（含构建时的输出）", "claim": "构建时已核对", "failed": "代码片段运行失败",
            "failed_lead": "本页用到的代码片段在构建时出了问题（构建因此失败）：", "unchecked": "构建时核对失败",
-           "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间 (秒)", "cache": "缓存",
+           "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间（秒）", "cache": "缓存",
            "pages": "页面", "page": "页面", "statements": "每页在构建时核对的陈述", "stale": "过期的翻译",
-           "none_stale": "没有：每一节的英文翻译都与中文原文同步。", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的"},
+           "none_stale": "没有：每一节的英文翻译都与中文原文同步。", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的",
+           "colon": "：", "stop": "。", "ok": "通过", "failed_status": "失败", "hit": "命中", "miss": "未命中"},
     "en": {"output": "Output", "source": "Source", "notebook": "Download this page as a Jupyter notebook (with the build's outputs)", "claim": "checked by the build", "failed": "Snippet failed",
            "failed_lead": "A snippet this page uses failed when the site was built (the build fails):", "unchecked": "failed the build's check",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
            "pages": "Pages", "page": "Page", "statements": "Statements checked by the build, per page", "stale": "Stale translations",
-           "none_stale": "None: every section's English translation is in step with the Chinese original.", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's"},
+           "none_stale": "None: every section's English translation is in step with the Chinese original.", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's",
+           "colon": ": ", "stop": ".", "ok": "ok", "failed_status": "failed", "hit": "hit", "miss": "miss"},
 }
 
 
@@ -45,7 +47,8 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
     if mode == "show":
         blocks.append(source)
     elif mode == "fold":
-        blocks.append(f'??? quote "{_attr(labels(language)["source"])}: {_attr(title)}"\n\n' + indent(source, "    "))
+        text = labels(language)
+        blocks.append(f'??? quote "{_attr(text["source"])}{text["colon"]}{_attr(title)}"\n\n' + indent(source, "    "))
     images: dict[str, bytes] = {}
     if result is not None:
         names = {x.name for x in shown}
@@ -53,7 +56,8 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         shown_as = ref.options.get("output", "text")
         if output.strip() and shown_as != "hide":
             title = _attr(ref.options.get("title") or labels(language)["output"])
-            blocks.append(fence(output, f'{{ .{shown_as} .docexec-output title="{title}" }}'))
+            kind = " .docexec-source" if shown_as == "python" else ""  # code: kept as written, not wrapped
+            blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title="{title}" }}'))
         for picture in (f for s in result.sections if s.name in names for f in s.figures):
             data = base64.b64decode(picture)
             path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
@@ -85,7 +89,7 @@ def report(rows: list[dict[str, Any]], statements: list[tuple[str, int, int]], s
         cell = html.escape(row["path"], quote=True)
         pages = "<br>".join(f'<a href="{to_root}{url}">{html.escape(title)}</a>' for title, url in row["pages"]) or "—"
         lines.append(f"| `{row['path'].removeprefix('snippets/')}`<br><small>{html.escape(row['sections'])}</small> | {pages} "
-                     f'| {row["status"]} | <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
+                     f'| {text["ok"] if row["status"] == "ok" else text["failed_status"]} | <span data-docexec-seconds="{cell}">…</span> | <span data-docexec-cache="{cell}">…</span> |')
     lines += ["", f"### {text['statements']}", "", f"| {text['page']} | 中文 | English |", "| --- | --- | --- |"]
     lines += [f"| {html.escape(title)} | {zh} | {en} |" for title, zh, en in statements]
     lines += ["", f"### {text['stale']}", ""]
@@ -95,12 +99,13 @@ def report(rows: list[dict[str, Any]], statements: list[tuple[str, int, int]], s
         head, _, rest = item.partition("\n")
         lines += [f"??? warning \"{_attr(head)}\"", "", indent(fence(rest, "diff"), "    "), ""]
     produced = " · ".join(f"{k} {v}" for k, v in versions.items() if k in ("torch", "numpy", "python", "platform"))
-    lines += ["", f"{text['produced']}: {produced}.", "",
-              f'{text["dynamic"]} <a href="{to_root}docexec-report.json"><code>docexec-report.json</code></a>.', "",
+    lines += ["", f"{text['produced']}{text['colon']}{produced}{text['stop']}", "",
+              f'{text["dynamic"]} <a href="{to_root}docexec-report.json"><code>docexec-report.json</code></a>{text["stop"]}', "",
               "<script>",
               f'fetch("{to_root}docexec-report.json").then(r => r.json()).then(report => {{',
               "  for (const s of report.snippets) {",
-              '    for (const [field, value] of [["seconds", s.seconds.toFixed(2)], ["cache", s.cache]])',
+              f'    const cache = {{hit: "{text["hit"]}", miss: "{text["miss"]}"}}[s.cache] || s.cache;',
+              '    for (const [field, value] of [["seconds", s.seconds.toFixed(2)], ["cache", cache]])',
               "      document.querySelectorAll(`[data-docexec-${field}=\"${CSS.escape(s.path)}\"]`).forEach(e => { e.textContent = value; });",
               "  }",
               "});",
@@ -137,10 +142,10 @@ def claim(found: Claim, shown: str, language: str | None, problem: str | None = 
     if found.expected.kind in ("string", "raises"):
         words = f"<code>{words}</code>"
     if problem is not None:
-        title = f'{labels(language)["unchecked"]}: {problem}'
+        title = f'{labels(language)["unchecked"]}{labels(language)["colon"]}{problem}'
         return f'<span class="docexec-claim docexec-claim-failed" title="{_pipes(html.escape(title, quote=True))}">{words} ✗</span>'
-    note = f'{labels(language)["claim"]}: {found.expression} = {shown}' if not shown.startswith("raises ") else \
-        f'{labels(language)["claim"]}: {found.expression} {shown}'
+    head = labels(language)["claim"] + labels(language)["colon"]
+    note = f"{head}{found.expression} = {shown}" if not shown.startswith("raises ") else f"{head}{found.expression} {shown}"
     return f'<span class="docexec-claim" title="{_pipes(html.escape(note, quote=True))}">{words}</span>'
 
 
