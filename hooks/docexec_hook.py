@@ -16,7 +16,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from docexec import pages, render, report, runner
+from docexec import pages, render, report, server
 from docexec.cache import versions
 from docexec.engine import Session
 from docexec.errors import Failure
@@ -43,6 +43,14 @@ def on_config(config: MkDocsConfig) -> None:
         _options = Options.from_environment()
     except SwitchError as error:
         raise PluginError(f"docexec: {error}") from None
+    if not _nested(config):
+        # The first event with the config: if a snippet will run, start the fork server now, so
+        # that its torch import overlaps the rest of MkDocs' start-up (themes, plugins, i18n).
+        try:
+            if SESSION.plan(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config)):
+                server.warm()
+        except Exception:  # noqa: BLE001 - on_pre_build plans again and reports what went wrong
+            pass
     # Pages carry the build date (mkdocs' theme, sitemap); pinning it to the sources' date
     # keeps two builds of one commit byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -78,6 +86,14 @@ def _nested(config: MkDocsConfig) -> bool:
     return bool(getattr(i18n, "building", False))
 
 
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _includes(config: MkDocsConfig) -> bool:
+    return "pymdownx.snippets" in config.markdown_extensions
+
+
 def _translations(config: MkDocsConfig) -> list[str]:
     """The languages other than the default (mkdocs-static-i18n's suffixes): x.en.md is x.md's twin."""
     i18n = config.plugins.get("i18n")
@@ -93,10 +109,8 @@ def _language(config: MkDocsConfig) -> str | None:
 def on_pre_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return  # every language's pages were scanned and run by the first language's build
-    root = Path(config.config_file_path).resolve().parent
-    includes = "pymdownx.snippets" in config.markdown_extensions
     try:
-        failures = SESSION.build(root, Path(config.docs_dir), _options, includes, _translations(config))
+        failures = SESSION.build(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
         failures = [_internal(error, "while running the snippets")]
         SESSION.failures = failures
@@ -167,6 +181,6 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_shutdown() -> None:
-    runner.shutdown()
+    server.shutdown()
 
 

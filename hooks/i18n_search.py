@@ -6,12 +6,19 @@ at its own index."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
+
+import jieba
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+
+# Material's search segments Chinese with jieba, which logs its dictionary loading to stderr at
+# DEBUG level: four lines on every build, even `mkdocs build -q`.
+jieba.setLogLevel(logging.WARNING)
 
 CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": ")([^"]*)(")')
 

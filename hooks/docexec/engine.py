@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import claims, compare, docnotebooks, expected, markup, pages, runner, translation
 from .cache import Cache, key
@@ -53,12 +54,16 @@ class Session:
         self.texts: dict[str, str] = {}  # every page's source (a notebook as the Markdown it stands for)
         self.marked: dict[str, markup.Markup] = {}
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
+        self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
 
     # -- one build ---------------------------------------------------------------------------
 
-    def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
-              languages: list[str] | None = None) -> list[Failure]:
-        """``languages``: the translations' suffixes (``en`` for x.en.md), to keep them in step."""
+    def plan(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
+             languages: list[str] | None = None) -> bool:
+        """Everything a build does before running snippets: read the pages, check them and their
+        translations, look every snippet file up in the cache. True when some file must run, so
+        the caller can start the fork server (and its torch import) early; ``build`` goes on
+        from here. ``languages``: the translations' suffixes (``en`` for x.en.md)."""
         began = time.monotonic()
         self.includes, self.languages = includes, languages or []
         self.root, self.options = root, options
@@ -74,7 +79,24 @@ class Session:
         uses, claims = self._index(pages)
         self.uses = uses
         self._load(uses)
-        self._run(uses, claims)
+        self._planned = (self._jobs(claims), uses, claims, (root, docs_dir, options, includes, languages))
+        self.seconds = time.monotonic() - began
+        return bool(self._planned[0])
+
+    def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
+              languages: list[str] | None = None) -> list[Failure]:
+        """One build's failures; it uses the plan made for the same arguments, if any."""
+        if self._planned is None or self._planned[3] != (root, docs_dir, options, includes, languages):
+            self.plan(root, docs_dir, options, includes, languages)
+        assert self._planned is not None
+        jobs, uses, claims, _ = self._planned
+        self._planned = None
+        began = time.monotonic() - self.seconds
+        fresh = runner.run_all(jobs, runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads))
+        assert self.cache is not None
+        for result in fresh:
+            self.cache.put(result)
+            self.results[result.path] = result
         self._check(uses, claims)
         for label, cells in self.cells.items():
             problems, written = docnotebooks.check(self.root, label, cells, self.files, self.results, self.options.accept)
@@ -157,7 +179,8 @@ class Session:
                     self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})", (path, section))
             self.files[path] = file  # the sections that do exist still run and are checked
 
-    def _run(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
+    def _jobs(self, claims: dict[str, list[tuple[str, markup.Claim]]]) -> list[Job]:
+        """Cached results go straight into ``results``; the files to run become jobs."""
         assert self.cache is not None
         settings = {"seed": self.options.seed, "threads": self.options.threads}
         jobs = []
@@ -172,10 +195,7 @@ class Session:
                 self.results[path] = FileResult(**{**hit.__dict__, "cached": True})
             else:
                 jobs.append(Job(file, file_key, dict(expressions), self.options.timeout))
-        fresh = runner.run_all(jobs, runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads))
-        for result in fresh:
-            self.cache.put(result)
-            self.results[result.path] = result
+        return jobs
 
     def _check(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
         for path, result in self.results.items():

@@ -1,25 +1,21 @@
 # runner: runs snippet files in forks of one torch-importing server, with timeouts and crash reports.
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-from . import processes
+from . import processes, server
 from .paths import portable
 from .sections import SnippetFile
 
-HOOKS_DIR = str(Path(__file__).resolve().parent.parent)
 STARTUP_TIMEOUT = 300.0  # fork + the server's one torch import; generous for a loaded CI machine
 MAX_OUTPUT = 1 << 20  # bytes per section; a runaway print loop must not fill the disk
 POLL = 0.2
@@ -73,7 +69,7 @@ def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
     """Run every job, a few forks at a time; results come back in the order of ``jobs``."""
     if not jobs:
         return []
-    context = _context()
+    context = server.context()
     stop = threading.Event()
     with tempfile.TemporaryDirectory(prefix="docexec-") as scratch:
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(jobs))) as pool:
@@ -88,55 +84,6 @@ def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
                 for future in futures:
                     future.cancel()
                 raise
-
-
-_CONTEXT: Any = None
-
-
-def _context() -> Any:
-    # The fork server imports docexec.child (and so torch) once; every file then runs in a
-    # fork of it. It outlives a build, so `mkdocs serve` rebuilds import torch no more.
-    global _CONTEXT
-    if _CONTEXT is None:
-        if HOOKS_DIR not in sys.path:
-            sys.path.insert(0, HOOKS_DIR)
-        _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["docexec.child"])
-    return _CONTEXT
-
-
-_START_LOCK = threading.Lock()
-
-
-def _start_without_main(process: Any) -> None:
-    # multiprocessing re-imports the parent's __main__ in every child; here that is the mkdocs
-    # (or pytest) command line, which the snippet child must not run. Drop it from the data
-    # the child is prepared with, for this start only.
-    from multiprocessing import spawn
-
-    with _START_LOCK:
-        original = spawn.get_preparation_data
-
-        def prepared(name: str) -> dict[str, Any]:
-            data = original(name)
-            data.pop("init_main_from_path", None)
-            data.pop("init_main_from_name", None)
-            return data
-
-        # The fork server starts on the first start(); Python 3.11 does not hand it our
-        # sys.path, and without hooks/ on its path the torch preload fails silently and every
-        # fork imports torch anew. PYTHONPATH reaches it.
-        saved = os.environ.get("PYTHONPATH")
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (HOOKS_DIR, saved) if p)
-        spawn.get_preparation_data = prepared
-        try:
-            process.start()
-        finally:
-            spawn.get_preparation_data = original
-            if saved is None:
-                os.environ.pop("PYTHONPATH", None)
-            else:
-                os.environ["PYTHONPATH"] = saved
 
 
 def _start(conn: Connection, job: dict[str, Any]) -> None:
@@ -155,7 +102,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
     began = time.monotonic()
     reader, writer = context.Pipe(duplex=False)
     process = context.Process(target=_start, args=(writer, payload), daemon=True)
-    _start_without_main(process)
+    server.start(process)
     writer.close()
     results: list[SectionResult] = []
     current, offset, finished = -1, 0, False
@@ -279,20 +226,3 @@ def _read(path: str, start: int, end: int | None, root: str) -> str:
     except OSError:
         return ""
     return portable(data.decode("utf-8", errors="replace"), root)
-
-
-def shutdown() -> None:
-    """Stop the fork server (it would also exit by itself when this process ends)."""
-    from multiprocessing import forkserver
-
-    server = getattr(forkserver, "_forkserver", None)
-    if server is not None and getattr(server, "_forkserver_pid", None):
-        try:
-            os.kill(server._forkserver_pid, signal.SIGTERM)
-        except OSError:
-            pass
-        server._forkserver_pid = None
-        server._forkserver_address = None
-        if server._forkserver_alive_fd is not None:
-            os.close(server._forkserver_alive_fd)
-            server._forkserver_alive_fd = None
