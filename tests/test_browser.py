@@ -10,7 +10,7 @@ import threading
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import REPO
+from conftest import REPO, build_real_site
 
 PAGES = ["", "norms/", "pitfalls/", "experiment/", "report/"]  # zh at /, en at /en/; experiment/ is a notebook
 SHOTS = REPO / "tests" / "screenshots"
@@ -151,3 +151,57 @@ def test_a_long_output_scrolls_within_a_screenful_and_keeps_its_whole_text(proje
             assert box[0] <= height and box[1] > 4 * box[0], (width, box[:2])  # a screenful, scrolled within
     finally:
         server.shutdown()
+
+
+SUB_PATH = "bn-docs"  # a project site: https://<owner>.github.io/<repository>/
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(real_site, tmp_path_factory):
+    """The real site built for an address under a sub-path and served only there."""
+    root, _ = real_site
+    served = tmp_path_factory.mktemp("served")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/"
+    done = build_real_site(served / SUB_PATH, root / "cache", SITE_URL=base)  # the same cache: nothing runs again
+    assert done.returncode == 0, done.stdout
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield base
+    server.shutdown()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_site_works_under_its_sub_path(sub_path_site, browser, language):
+    base = sub_path_site
+    origin = base.split(f"/{SUB_PATH}/")[0]
+    for path in PAGES:
+        url = base + ("en/" if language == "en" else "") + path
+        page, problems = _open(browser, url)
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
+        page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)", timeout=20000)
+        # every link of the page that stays on the site stays under the sub-path, and loads
+        links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href.split('#')[0])")
+        for link in sorted({link for link in links if link.startswith(origin)}):
+            assert link.startswith(base), (url, link)
+            assert page.request.get(link).status == 200, (url, link)
+        other = "en" if language == "zh" else "zh"
+        assert page.eval_on_selector(f"a.md-select__link[hreflang={other}]", "a => a.href").startswith(base)
+        page.close()
+        assert problems == [] and outside == [], (url, problems, outside)
+    # search answers with pages of this language, under the sub-path
+    page, problems = _open(browser, base + ("en/" if language == "en" else ""))
+    box = page.locator(".md-search__input")
+    box.click()
+    for _ in range(30):
+        box.fill("momentum")
+        page.keyboard.press("End")
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=500)
+            break
+        except Exception:  # noqa: BLE001 - the search worker is still building its index
+            continue
+    found = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
+    page.close()
+    assert found and all(link.startswith(base) and link.startswith(base + "en/") == (language == "en") for link in found), found
+    assert problems == []
