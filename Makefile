@@ -4,13 +4,23 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system serve build accept rerun translated test bench clean
+.PHONY: install torch-cpu system serve build accept rerun translated test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# The CPU build of the pinned torch, from PyTorch's own wheel index: on a GitHub runner PyPI's
+# Linux wheel is a CUDA build (about 3 GB of nvidia-* packages). requirements.txt stays the one
+# place the version is written; installing it afterwards finds torch already satisfied.
+TORCH := $(shell sed -n 's/^torch==//p' requirements.txt)
+
+torch-cpu:  ## install the CPU build of torch first (the Pages workflow does)
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu "torch==$(TORCH)"
 
 MATHJAX := docs/assets/mathjax/tex-chtml.js
 
