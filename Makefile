@@ -59,7 +59,8 @@ system:  ## Debian packages for the browser tests (Chromium, a CJK font for scre
 test: install system  ## the whole test suite
 	$(PY) -m pytest
 
-bench: install  ## cold / warm / plain / floor timings of a generated 20-page site
+bench: install  ## cold / warm / plain / floor / markdown-exec timings of a generated 20-page site
+	$(PY) -m pip install --quiet markdown-exec==1.12.6  # the peer, for the benchmark only
 	$(PY) bench/bench.py
 
 clean:
