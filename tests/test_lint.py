@@ -25,3 +25,20 @@ def test_snippet_code_fits_the_page_column():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "E501", "--line-length", "76", "snippets"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_engine_module_imports_one_that_imports_it_back():
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in (REPO / "hooks" / "docexec").glob("*.py"):
+        imports = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # TYPE_CHECKING imports count too
+                imports |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+        graph[path.stem] = imports
+
+    def reaches(start: str, goal: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {start})) for n in graph.get(start, ()))
+
+    assert [(a, b) for a in sorted(graph) for b in sorted(graph[a]) if reaches(b, a)] == []

@@ -4,29 +4,16 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import claims, compare, docnotebooks, expected, markup, pages, runner, translation
+from .markup import Where
 from .cache import Cache, key
 from .errors import DocexecError, Failure
 from .options import Options
 from .runner import FileResult, Job
 from .sections import PREAMBLE, SnippetFile, load
-
-
-@dataclass
-class Where:
-    """Where a snippet is used: the page locations that refer to it."""
-
-    references: list[tuple[str, int]] = field(default_factory=list)
-    claims: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def places(self) -> list[tuple[str, int]]:
-        """A failure is reported where the section is shown; at a claim if it is only claimed."""
-        return self.references or self.claims
 
 
 class Session:

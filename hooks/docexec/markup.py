@@ -69,6 +69,19 @@ class Claim:
 
 
 @dataclass
+class Where:
+    """Where a snippet is used: the page locations that refer to it."""
+
+    references: list[tuple[str, int]] = field(default_factory=list)
+    claims: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def places(self) -> list[tuple[str, int]]:
+        """A failure is reported where the section is shown; at a claim if it is only claimed."""
+        return self.references or self.claims
+
+
+@dataclass
 class Markup:
     references: list[Reference]
     claims: list[Claim]

@@ -3,14 +3,38 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from . import markup, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
+from .docnotebooks import Cell
+from .runner import FileResult, SectionResult
+from .sections import SnippetFile
 
-if TYPE_CHECKING:
-    from .engine import Session
+
+class Session(Protocol):
+    """What rendering needs of a build (engine.Session has it): the results, never the run."""
+
+    docs: str
+    includes: bool
+    languages: list[str]
+    options: Any
+    files: dict[str, SnippetFile]
+    results: dict[str, FileResult]
+    uses: dict[str, dict[str | None, markup.Where]]
+    texts: dict[str, str]
+    marked: dict[str, markup.Markup]
+    cells: dict[str, list[Cell]]
+    stale: list[translation.Stale]
+    claim_problems: dict[tuple[str, int, int], str]
+    page_problems: dict[str, list[str]]
+    figures: dict[str, bytes]  # written by rendering: site path -> PNG
+    notebooks: dict[str, str]  # likewise: site path -> notebook JSON
+
+    def problems_of(self, target: markup.Target) -> list[str]: ...
+
+    def claimed(self, item: markup.Claim) -> SectionResult | None: ...
 
 
 def render_page(session: Session, page: str, markdown_text: str, language: str | None, to_root: str = "",

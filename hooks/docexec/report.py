@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .cache import versions
 from .errors import Failure
+from .markup import Where
 from .runner import FileResult
 from .sections import SnippetFile
 from .translation import Stale
 
-if TYPE_CHECKING:
-    from .engine import Where
 
 
 def data(results: dict[str, FileResult], failures: list[Failure], recorded: list[str], seconds: float,
