@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install torch-cpu system serve build accept rerun translated test bench clean
+.PHONY: install torch-cpu system serve build check accept rerun translated test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -40,6 +40,9 @@ serve: install  ## build, then serve on http://127.0.0.1:8000 with live reload
 build: install  ## build site/ with --strict: any mismatch fails
 	$(MKDOCS) build --strict
 
+check: install  ## run and check every snippet, claim and translation, as a build would; no HTML
+	PYTHONPATH=hooks $(PY) -m docexec check
+
 accept: install  ## record the real outputs as the expected ones; review with git diff
 	DOCEXEC_ACCEPT=1 $(MKDOCS) build
 
@@ -47,7 +50,7 @@ rerun: install  ## build without the cache: every snippet runs again
 	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
 
 translated: install  ## record translations as reviewed: all, or SECTION='docs/index.md#前言'
-	PYTHONPATH=hooks $(PY) -m docexec.cli translated $(if $(SECTION),"$(SECTION)")
+	PYTHONPATH=hooks $(PY) -m docexec translated $(if $(SECTION),"$(SECTION)")
 
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM

@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from docexec import pages, render, report, server
 from docexec.cache import versions
 from docexec.engine import Session
-from docexec.errors import Failure
+from docexec.errors import Failure, summary
 from docexec.options import Options, SwitchError
 
 log = get_plugin_logger("docexec")
@@ -116,14 +116,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
         SESSION.failures = failures
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
-    ran = [r for r in SESSION.results.values() if not r.cached]
-    log.info(f"{len(SESSION.results)} snippet files: {len(ran)} run, {len(SESSION.results) - len(ran)} from cache ({SESSION.seconds:.2f} s)")
+    log.info(SESSION.tally())
     for section in SESSION.stale:
         log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
     if not failures:
         return
-    summary = f"{len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets\n"
-    text = summary + "\n".join(str(f) for f in failures)
+    text = summary(failures)
     if _command == "serve":
         log.error(text)  # keep serving; the pages show the failures where they happen
         return

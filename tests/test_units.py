@@ -209,8 +209,15 @@ def test_cache_keeps_claims_and_figures_of_a_good_entry(tmp_path):
     import base64
     import json
 
+    import torch
+
+    from docexec.child import _evaluate
+
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(16)).decode()
-    claims = {"x": {"values": [1.0, 2], "repr": "tensor([1., 2.])"}, "y": {"error": "NameError: y"}}
+    # Whatever the child reports of a value (every claim form), as the cache will see it.
+    space = {"torch": torch, "x": torch.tensor([1.0, 2.0]), "bn": torch.nn.BatchNorm1d(2)}
+    expressions = ["x", "x.shape", "bn.training", "bn.weight.grad", "'train'", "bn(torch.randn(1, 2))", "y", "bn"]
+    claims = json.loads(json.dumps({e: _evaluate(e, space) for e in expressions}))
     path = tmp_path / KEY[:2] / f"{KEY}.json"
     path.parent.mkdir()
     path.write_text(json.dumps(_entry(section_claims=claims, section_figures=[png])))

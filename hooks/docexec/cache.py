@@ -136,13 +136,26 @@ def _fields(data: object, kind: type) -> TypeGuard[dict[str, Any]]:
 
 
 def _claim(value: object) -> bool:
-    # The shapes child._evaluate makes: a value's numbers and repr, or why it could not be read.
+    # The shapes child._evaluate makes: what was raised, or what claims.check reads of a value.
     if not isinstance(value, dict):
         return False
-    if set(value) == {"error"}:
-        return isinstance(value["error"], str)
-    return (set(value) == {"values", "repr"} and isinstance(value["repr"], str) and isinstance(value["values"], list)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value["values"]))
+    if set(value) == {"raised", "bases", "message"}:
+        return isinstance(value["raised"], str) and isinstance(value["message"], str) and _strings(value["bases"])
+    if set(value) - {"ints"} != {"repr", "str", "type", "none", "bool", "numbers"}:
+        return False
+    numbers, ints = value["numbers"], value.get("ints", [])
+    return (all(isinstance(value[k], str) for k in ("repr", "str", "type")) and isinstance(value["none"], bool)
+            and (value["bool"] is None or isinstance(value["bool"], bool))
+            and (numbers is None or (isinstance(numbers, list) and all(_number(v) for v in numbers)))
+            and isinstance(ints, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in ints))
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _png(text: object) -> bool:

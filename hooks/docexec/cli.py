@@ -1,23 +1,76 @@
-# cli: the engine's commands outside a build; `translated` records reviewed translations.
-"""Run from the project root: ``PYTHONPATH=hooks python -m docexec.cli translated [PAGE[#SECTION] ...]``
-(``make translated``). Without arguments every section of every translated page is recorded;
-``docs/index.md#前言`` records one section (its heading's text)."""
+# cli: the engine without MkDocs: `check` runs and checks everything a build would, `translated` records reviews.
+"""Run from the project root with ``PYTHONPATH=hooks``:
+
+- ``python -m docexec check [--json FILE]`` (``make check``): runs every snippet the pages of
+  every language use, compares outputs, checks claims, the translations' parity and staleness,
+  and prints the messages a build prints; no HTML. Same cache and switches as the build; exits
+  1 on any problem, 2 on a bad switch or config.
+- ``python -m docexec translated [PAGE[#SECTION] ...]`` (``make translated``): records sections
+  as translated after review; all of them without arguments; ``docs/index.md#前言`` is one.
+"""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import markup, translation
+import yaml
+
+from . import markup, report, server, translation
+from .engine import Session
+from .errors import summary
+from .options import Options, SwitchError
 
 
-def _languages(config_file: Path) -> list[str]:
-    from mkdocs.config import load_config
+@dataclass(frozen=True)
+class Site:
+    """What the engine needs of mkdocs.yml, read without loading MkDocs, its theme or plugins."""
 
-    config = load_config(str(config_file))
-    i18n = config.plugins.get("i18n")
-    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
-    return [language.locale for language in languages if not language.default]
+    docs_dir: Path
+    languages: list[str]  # mkdocs-static-i18n's other languages: x.en.md is x.md's twin
+    includes: bool  # pymdownx.snippets is on
+
+    @classmethod
+    def read(cls, config_file: Path) -> Site:
+        class Loader(yaml.SafeLoader):
+            pass
+
+        # !ENV, !relative, python/name: values the engine does not need; read them as nothing.
+        Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}
+        plugins = data.get("plugins") or []
+        i18n = next((p["i18n"] for p in plugins if isinstance(p, dict) and "i18n" in p), None) or {}
+        languages = [lang["locale"] for lang in i18n.get("languages", []) if isinstance(lang, dict) and not lang.get("default")]
+        extensions = [e if isinstance(e, str) else next(iter(e)) for e in data.get("markdown_extensions") or []]
+        return cls(config_file.parent / (data.get("docs_dir") or "docs"), languages, "pymdownx.snippets" in extensions)
+
+
+def check(root: Path, json_file: Path | None = None) -> int:
+    """The build's checks and messages without the build; 0 when everything holds."""
+    session = Session()
+    try:
+        options = Options.from_environment()
+        site = Site.read(root / "mkdocs.yml")
+    except (SwitchError, OSError, yaml.YAMLError) as error:
+        print(f"docexec: {error}", file=sys.stderr)
+        return 2
+    try:
+        failures = session.build(root, site.docs_dir, options, site.includes, site.languages)
+    finally:
+        server.shutdown()
+    for path in session.recorded:
+        print(f"docexec: recorded {path}")
+    print(f"docexec: {session.tally()}")
+    for section in session.stale:
+        print(f"docexec: {section}", file=sys.stderr)
+    if failures:
+        print(f"docexec: {summary(failures)}", file=sys.stderr)
+    if json_file is not None:
+        data = report.data(session.results, session.failures, session.recorded, session.seconds, session.stale)
+        json_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 1 if failures or session.stale else 0
 
 
 def _read(root: Path, docs: str) -> tuple[dict[str, str], dict[str, markup.Markup], dict[str, list[int]]]:
@@ -36,7 +89,7 @@ def _read(root: Path, docs: str) -> tuple[dict[str, str], dict[str, markup.Marku
 
 def translated(root: Path, wanted: list[str], docs: str = "docs") -> list[str]:
     """Record the wanted sections (all when none) as translated now; return what was recorded."""
-    languages = _languages(root / "mkdocs.yml")
+    languages = Site.read(root / "mkdocs.yml").languages
     texts, found, cells = _read(root, docs)
     record = translation.read_record(root)
     done = []
@@ -60,9 +113,13 @@ def translated(root: Path, wanted: list[str], docs: str = "docs") -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="docexec")
     commands = parser.add_subparsers(dest="command", required=True)
+    checking = commands.add_parser("check", help="run and check every snippet, claim and translation; no HTML")
+    checking.add_argument("--json", type=Path, metavar="FILE", help="also write the report (as site/docexec-report.json)")
     record = commands.add_parser("translated", help="record sections as translated after review")
     record.add_argument("sections", nargs="*", help="PAGE or PAGE#SECTION (the heading's text); all when none")
     arguments = parser.parse_args(argv)
+    if arguments.command == "check":
+        return check(Path.cwd(), arguments.json)
     done = translated(Path.cwd(), arguments.sections)
     for item in done:
         print(f"recorded {item}")

@@ -94,6 +94,10 @@ class Session:
         self.seconds = time.monotonic() - began
         return self.failures
 
+    def tally(self) -> str:
+        ran = sum(not r.cached for r in self.results.values())
+        return f"{len(self.results)} snippet files: {ran} run, {len(self.results) - ran} from cache ({self.seconds:.2f} s)"
+
     def _scan(self, docs_dir: Path) -> dict[str, markup.Markup]:
         self.cells, self.texts, self.marked, self.cell_lines = {}, {}, {}, {}
         for path in sorted(docs_dir.rglob("*.ipynb")):

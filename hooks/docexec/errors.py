@@ -18,6 +18,12 @@ class Failure:
         return f"{where}: {head}" + (f"\n{_indent(rest)}" if rest else "")
 
 
+def summary(failures: list[Failure]) -> str:
+    """All of a build's failures, as the build and the check command print them."""
+    head = f"{len(failures)} problem{'s' if len(failures) > 1 else ''} with the documentation's snippets"
+    return "\n".join([head, *(str(f) for f in failures)])
+
+
 class DocexecError(Exception):
     """Raised for a bad input that can be pinned to one place (a snippet file or a page)."""
 
