@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -21,30 +20,7 @@ import yaml
 from . import markup, report, server, translation
 from .engine import Session
 from .errors import summary
-from .options import Options, SwitchError
-
-
-@dataclass(frozen=True)
-class Site:
-    """What the engine needs of mkdocs.yml, read without loading MkDocs, its theme or plugins."""
-
-    docs_dir: Path
-    languages: list[str]  # mkdocs-static-i18n's other languages: x.en.md is x.md's twin
-    includes: bool  # pymdownx.snippets is on
-
-    @classmethod
-    def read(cls, config_file: Path) -> Site:
-        class Loader(yaml.SafeLoader):
-            pass
-
-        # !ENV, !relative, python/name: values the engine does not need; read them as nothing.
-        Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}
-        plugins = data.get("plugins") or []
-        i18n = next((p["i18n"] for p in plugins if isinstance(p, dict) and "i18n" in p), None) or {}
-        languages = [lang["locale"] for lang in i18n.get("languages", []) if isinstance(lang, dict) and not lang.get("default")]
-        extensions = [e if isinstance(e, str) else next(iter(e)) for e in data.get("markdown_extensions") or []]
-        return cls(config_file.parent / (data.get("docs_dir") or "docs"), languages, "pymdownx.snippets" in extensions)
+from .options import Options, Site, SwitchError
 
 
 def check(root: Path, json_file: Path | None = None) -> int:

@@ -1,10 +1,13 @@
-# options: the build's switches, read from the environment and refused with one clear line when bad.
+# options: what the engine is told: switches from the environment (a bad one refused in one line), and mkdocs.yml.
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 # Words a shell user may reasonably type for a flag; anything else is more likely a typo than a
 # choice, and guessing would silently record outputs (ACCEPT) or skip the cache (RERUN).
@@ -75,3 +78,26 @@ def _folder(env: Mapping[str, str], variable: str, default: str) -> str:
     if not value.strip():
         raise SwitchError(variable, value, f"give a folder for the cache, relative to the project root, e.g. {variable}={default}")
     return value
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the engine needs of mkdocs.yml, read without loading MkDocs, its theme or plugins."""
+
+    docs_dir: Path
+    languages: list[str]  # mkdocs-static-i18n's other languages: x.en.md is x.md's twin
+    includes: bool  # pymdownx.snippets is on
+
+    @classmethod
+    def read(cls, config_file: Path) -> Site:
+        class Loader(yaml.SafeLoader):
+            pass
+
+        # !ENV, !relative, python/name: values the engine does not need; read them as nothing.
+        Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}
+        plugins = data.get("plugins") or []
+        i18n = next((p["i18n"] for p in plugins if isinstance(p, dict) and "i18n" in p), None) or {}
+        languages = [lang["locale"] for lang in i18n.get("languages", []) if isinstance(lang, dict) and not lang.get("default")]
+        extensions = [e if isinstance(e, str) else next(iter(e)) for e in data.get("markdown_extensions") or []]
+        return cls(config_file.parent / (data.get("docs_dir") or "docs"), languages, "pymdownx.snippets" in extensions)
