@@ -81,19 +81,33 @@ def freeze(hooked: Path, plain: Path) -> None:
         (plain / "docs" / page.name).write_text(session.render_page(page.name, page.read_text(), language))
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def timed(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    if done.returncode not in ok:
         sys.exit(f"failed: {' '.join(command)}\n{done.stdout}")
     return elapsed
+
+
+def real_site(runs: int, env: dict[str, str], check_env: dict[str, str], cache: Path) -> dict[str, list[float]]:
+    """This repository's site: `mkdocs build` and `check`, each cold (empty cache) and warm."""
+    times: dict[str, list[float]] = {"build cold": [], "build warm": [], "check cold": [], "check warm": []}
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-d", str(cache.parent / "real-site")]
+    check = [sys.executable, "-m", "docexec", "check"]
+    for _ in range(runs):
+        for kind, command, environment in (("build", mkdocs, env), ("check", check, check_env)):
+            shutil.rmtree(cache, ignore_errors=True)
+            times[f"{kind} cold"].append(timed(command, REPO, {**environment, "DOCEXEC_CACHE": str(cache)}))
+            times[f"{kind} warm"].append(timed(command, REPO, {**environment, "DOCEXEC_CACHE": str(cache)}))
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--real-runs", type=int, default=3, help="runs on this repository's own site")
     args = parser.parse_args()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
     for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
@@ -109,7 +123,10 @@ def main() -> None:
         generate(bare, args.pages, hook=False)
         peer(Path(scratch, "peer"), args.pages)
         floor_code = "import runpy, glob\nfor f in sorted(glob.glob('snippets/*.py')):\n    runpy.run_path(f)\n"
-        results: dict[str, list[float]] = {"cold": [], "warm": [], "plain": [], "floor": [], "bare": [], "peer": []}
+        results: dict[str, list[float]] = {"cold": [], "warm": [], "plain": [], "floor": [], "bare": [], "peer": [],
+                                           "check cold": [], "check warm": []}
+        check = [sys.executable, "-m", "docexec", "check"]
+        check_env = {**env, "PYTHONPATH": str(REPO / "hooks")}
         for _ in range(args.runs):
             shutil.rmtree(hooked / ".cache", ignore_errors=True)
             results["cold"].append(timed(mkdocs, hooked, env))
@@ -118,13 +135,18 @@ def main() -> None:
             results["floor"].append(timed([sys.executable, "-c", floor_code], hooked, env))
             results["bare"].append(timed(mkdocs, bare, env))
             results["peer"].append(timed(mkdocs, Path(scratch, "peer"), env))
+            shutil.rmtree(hooked / ".cache", ignore_errors=True)
+            results["check cold"].append(timed(check, hooked, check_env, ok=(0, 1)))  # 1: untranslated pages
+            results["check warm"].append(timed(check, hooked, check_env, ok=(0, 1)))
+        real = real_site(args.real_runs, env, check_env, Path(scratch, "real-cache"))
     median = {k: statistics.median(v) for k, v in results.items()}
     print(f"{args.pages} pages x 6 torch snippets, zh + en, medians of {args.runs} runs, {os.cpu_count()} cores")
     notes = {"cold": "hook on, empty cache", "warm": "hook on, nothing changed",
              "plain": "hook off, the hook's rendered Markdown pasted in (same HTML)",
              "floor": "one python process running all snippet files", "bare": "hook off, reference lines left as text",
-             "peer": "markdown-exec: the same code in the MkDocs process, per language, no cache"}
-    for name in ("cold", "warm", "plain", "floor", "bare", "peer"):
+             "peer": "markdown-exec: the same code in the MkDocs process, per language, no cache",
+             "check cold": "python -m docexec check, empty cache (no HTML)", "check warm": "python -m docexec check, nothing changed"}
+    for name in ("cold", "warm", "plain", "floor", "bare", "peer", "check cold", "check warm"):
         print(f"  {name:6s} {median[name]:6.2f} s   {notes[name]}   (runs: {', '.join(f'{t:.2f}' for t in results[name])})")
     targets = [("cold / (plain + floor)", median["cold"] / (median["plain"] + median["floor"]), 0.85),
                ("warm / plain", median["warm"] / median["plain"], 1.05),
@@ -132,6 +154,14 @@ def main() -> None:
                ("warm / markdown-exec", median["warm"] / median["peer"], 0.5)]
     for name, ratio, target in targets:
         print(f"  {name:24s} = {ratio:.2f}   target <= {target:.2f}   {'ok' if ratio <= target else 'MISSED'}")
+    print(f"  check cold / build cold  = {median['check cold'] / median['cold']:.2f}   "
+          f"check warm / build warm = {median['check warm'] / median['warm']:.2f}")
+    real_median = {k: statistics.median(v) for k, v in real.items()}
+    print(f"this repository's site, medians of {args.real_runs} runs:")
+    for name, value in real_median.items():
+        print(f"  {name:11s} {value:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in real[name])})")
+    print(f"  check cold / build cold  = {real_median['check cold'] / real_median['build cold']:.2f}   "
+          f"check warm / build warm = {real_median['check warm'] / real_median['build warm']:.2f}")
     print(f"  (against bare instead: cold / (bare + floor) = {median['cold'] / (median['bare'] + median['floor']):.2f}, "
           f"warm / bare = {median['warm'] / median['bare']:.2f})")
 
