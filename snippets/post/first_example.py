@@ -5,7 +5,14 @@ import torch
 
 # %% signature
 signature = inspect.signature(torch.nn.BatchNorm2d)
-lines = [f"    {p}," for p in signature.parameters.values()]
+lines, starred = [], False
+for p in signature.parameters.values():
+    if p.kind is p.VAR_POSITIONAL:
+        starred = True  # *args already ends the positional ones
+    elif p.kind is p.KEYWORD_ONLY and not starred:
+        lines.append("    *,")  # keyword-only parameters follow
+        starred = True
+    lines.append(f"    {p},")
 print("torch.nn.BatchNorm2d(\n" + "\n".join(lines) + "\n)")
 
 # %% run

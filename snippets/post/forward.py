@@ -13,7 +13,18 @@ first = "if self.training and self.track_running_stats"
 last = "exponential_average_factor = self.momentum"
 start = next(i for i, line in enumerate(lines) if first in line)
 end = next(i for i in range(start + 1, len(lines)) if last in lines[i])
-print(textwrap.dedent("\n".join(lines[start:end + 1])))
+excerpt = textwrap.dedent("\n".join(lines[start:end + 1])).splitlines()
+shown = []
+for line in excerpt:  # re-wrap comment-only lines to fit the page
+    text = line.lstrip()
+    if text.startswith("#") and len(line) > 76:
+        prefix = line[:len(line) - len(text)] + "# "
+        shown += textwrap.wrap(text.lstrip("# "), width=76,
+                               initial_indent=prefix,
+                               subsequent_indent=prefix)
+    else:
+        shown.append(line)
+print("\n".join(shown))
 
 # %% when
 # Running statistics change only when both flags are True.

@@ -28,9 +28,10 @@ for name, shared in members.items():
     print(f"{name:13s} {shared.sum():3d} / {shared.size}")
 
 # %% draw
-fig = plt.figure(figsize=(12, 3.4))
+# A 2 x 2 grid, so that each cube stays readable on a narrow screen.
+fig = plt.figure(figsize=(7, 7))
 for index, (name, shared) in enumerate(members.items(), start=1):
-    ax = fig.add_subplot(1, 4, index, projection="3d")
+    ax = fig.add_subplot(2, 2, index, projection="3d")
     # voxels indexed (x, y, z) = (H*W, N, C): the paper's cube,
     # C up and N to the front
     filled = np.ones((L, N, C), dtype=bool)
@@ -40,10 +41,10 @@ for index, (name, shared) in enumerate(members.items(), start=1):
               edgecolor=(0.3, 0.3, 0.3, 0.6), linewidth=0.4)
     ax.set_box_aspect((L, N, C))
     ax.view_init(elev=20, azim=-55)
-    ax.set_xlabel("H, W", labelpad=-12)
-    ax.set_ylabel("N", labelpad=-12)
-    ax.set_zlabel("C", labelpad=-12)
+    ax.set_xlabel("H, W", labelpad=-12, fontsize=12)
+    ax.set_ylabel("N", labelpad=-12, fontsize=12)
+    ax.set_zlabel("C", labelpad=-12, fontsize=12)
     ax.set_xticks([]), ax.set_yticks([]), ax.set_zticks([])
-    ax.set_title(name, y=0.98)
-fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.95,
-                    wspace=0.05);
+    ax.set_title(name, y=0.98, fontsize=14)
+fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.96,
+                    wspace=0.02, hspace=0.08);

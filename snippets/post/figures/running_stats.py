@@ -36,7 +36,7 @@ for label, (means, variances, pm, pv) in runs.items():
           f"{gaps[label] < 1e-5}")
 
 # %% plot
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
 steps = range(1, len(batches) + 1)
 colours = ("tab:blue", "tab:orange")
 for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
@@ -51,5 +51,7 @@ for ax, what, target in ((axes[0], "running_mean", 1.0),
     ax.axhline(target, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("batch")
     ax.set_title(what)
-axes[1].legend(fontsize=7, loc="lower right")
-fig.tight_layout();
+# One legend for both panels, below them, readable on a phone.
+handles, labels = axes[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=10)
+fig.tight_layout(rect=(0, 0.17, 1, 1));
