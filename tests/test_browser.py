@@ -81,13 +81,14 @@ def test_page_renders_offline_with_formulas_figures_and_switcher(site, browser, 
     assert href == site + ("en/" if other == "en" else "") + path
     # Nothing hidden off the right edge, and the copy button covers no code.
     assert page.evaluate(OVERFLOWING, "article pre > code, article .jp-OutputArea-output pre") == []
-    assert page.evaluate(UNDER_THE_COPY_BUTTON) == []
+    assert page.evaluate(UNDER_THE_COPY_BUTTON, "article pre") == []
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{language}-{path.strip('/') or 'index'}.png"), full_page=True)
     # On a phone, outputs wrap (code, and source a snippet printed, may scroll sideways as in any code viewer).
     page.set_viewport_size({"width": 390, "height": 844})
     outputs = ".docexec-output:not(.docexec-source) pre > code, .jp-OutputArea-output pre, .docexec-failure pre > code"
     assert page.evaluate(OVERFLOWING, outputs) == []
+    assert page.evaluate(UNDER_THE_COPY_BUTTON, ".docexec-output:not(.docexec-source) pre") == []  # wrapped text too
     page.screenshot(path=str(SHOTS / f"{language}-{path.strip('/') or 'index'}-phone.png"), full_page=True)
     page.close()
     assert problems == []
@@ -95,8 +96,8 @@ def test_page_renders_offline_with_formulas_figures_and_switcher(site, browser, 
 
 OVERFLOWING = """selector => [...document.querySelectorAll(selector)]
     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.split('\\n')[0].slice(0, 80))"""
-UNDER_THE_COPY_BUTTON = """() => [...document.querySelectorAll('article pre')].filter(pre => {
-    const button = pre.querySelector('.md-clipboard'), code = pre.querySelector('code');
+UNDER_THE_COPY_BUTTON = """selector => [...document.querySelectorAll(selector)].filter(pre => {
+    const button = pre.querySelector('.md-code__button[data-md-type=copy], .md-clipboard'), code = pre.querySelector('code');
     if (!button || !code) return false;
     const b = button.getBoundingClientRect(), range = document.createRange();
     range.selectNodeContents(code);
