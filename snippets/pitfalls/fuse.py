@@ -28,6 +28,12 @@ print(fused)
 difference = (fused(x) - bn(conv(x))).abs().max()
 print("largest difference, fused vs conv + bn:", difference.item())
 print("the fused convolution has a bias:", fused.bias is not None)
+# A convolution with its own bias b: fused bias = scale * (b - mean) + β.
+conv_b = nn.Conv2d(3, 4, 3).eval()
+fused_b = fuse_conv_bn_eval(conv_b, bn)
+by_formula = scale * (conv_b.bias - bn.running_mean) + bn.bias
+print("with a conv bias, fused bias = scale * (b - running_mean) + beta:",
+      torch.allclose(fused_b.bias, by_formula, atol=1e-6))
 
 # %% bias
 # In training, a bias before BatchNorm is removed with the batch mean.

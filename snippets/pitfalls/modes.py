@@ -4,7 +4,7 @@ from torch import nn
 
 model = nn.Sequential(nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4))
 bn = model[1]
-for _ in range(20):  # a few training batches: running statistics move
+for _ in range(20):  # 20 forward passes in training mode, no optimiser
     model(torch.randn(8, 3, 8, 8) * 2 + 1)
 x = torch.randn(8, 3, 8, 8) * 2 + 1
 

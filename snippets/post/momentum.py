@@ -27,9 +27,13 @@ print('data:', torch.mean(y2), torch.var(y2))
 
 # %% check
 # The recurrence, with m = bn.momentum: the initial running_mean 0 keeps
-# weight (1 - m)^2, the mean of x1 (1 - m) * m, the mean of x2 m.
+# weight (1 - m)^2, the mean of x1 (1 - m) * m, the mean of x2 m; the
+# same for running_var, from 1 and the batches' unbiased variances.
 m = bn.momentum
 mean1, mean2 = x1.mean(dim=(0, 2, 3)), x2.mean(dim=(0, 2, 3))
+var1, var2 = x1.var(dim=(0, 2, 3)), x2.var(dim=(0, 2, 3))  # unbiased
 print("momentum:", m)
 print("recurrence:  ", (1 - m) ** 2 * 0 + (1 - m) * m * mean1 + m * mean2)
 print("running_mean:", bn.running_mean)
+print("recurrence:  ", (1 - m) ** 2 * 1 + (1 - m) * m * var1 + m * var2)
+print("running_var: ", bn.running_var)

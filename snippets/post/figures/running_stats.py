@@ -36,7 +36,8 @@ for label, (means, variances, pm, pv) in runs.items():
           f"{gaps[label] < 1e-5}")
 
 # %% plot
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+# Two panels stacked, large type: readable on a phone too.
+fig, axes = plt.subplots(2, 1, figsize=(6, 7))
 steps = range(1, len(batches) + 1)
 colours = ("tab:blue", "tab:orange")
 for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
@@ -44,14 +45,15 @@ for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
     for ax, real, predicted in ((axes[0], means, pm),
                                 (axes[1], variances, pv)):
         ax.plot(steps, real, color=colour, label=f"{label} (PyTorch)")
-        ax.plot(steps, predicted, "o", color=colour, markersize=3,
+        ax.plot(steps, predicted, "o", color=colour, markersize=4,
                 label=f"{label} (recurrence)")
 for ax, what, target in ((axes[0], "running_mean", 1.0),
                          (axes[1], "running_var", 4.0)):
     ax.axhline(target, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("batch")
-    ax.set_title(what)
-# One legend for both panels, below them, readable on a phone.
+    ax.set_xlabel("batch", fontsize=12)
+    ax.set_title(what, fontsize=13)
+    ax.tick_params(labelsize=12)
+# One legend for both panels, below them.
 handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=10)
-fig.tight_layout(rect=(0, 0.17, 1, 1));
+fig.legend(handles, labels, loc="lower center", ncol=1, fontsize=12)
+fig.tight_layout(rect=(0, 0.18, 1, 1));
