@@ -44,16 +44,12 @@ def on_config(config: MkDocsConfig) -> None:
     except SwitchError as error:
         raise PluginError(f"docexec: {error}") from None
     if not _nested(config):
-        # The first event with the config: if a snippet will run, start the fork server and the
-        # runs now, so that torch's import and the snippets overlap the rest of MkDocs' work
-        # (themes, plugins, i18n, rendering the pages that are ready); a page waits only for
-        # the files it shows. on_post_build collects the failures.
+        # The first event with the config: if a snippet will run, start the fork server now, so
+        # that its torch import overlaps the rest of MkDocs' start-up (themes, plugins, i18n).
         try:
-            arguments = (_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
-            if SESSION.plan(*arguments):
+            if SESSION.plan(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config)):
                 server.warm()
-            SESSION.start(*arguments)
-        except Exception:  # noqa: BLE001 - on_pre_build starts again and reports what went wrong
+        except Exception:  # noqa: BLE001 - on_pre_build plans again and reports what went wrong
             pass
     # Pages carry the build date (mkdocs' theme, sitemap); pinning it to the sources' date
     # keeps two builds of one commit byte-identical.
@@ -113,24 +109,16 @@ def _language(config: MkDocsConfig) -> str | None:
 def on_pre_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return  # every language's pages were scanned and run by the first language's build
-    if not SESSION.started:
-        try:
-            SESSION.start(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
-        except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
-            SESSION.failures = [_internal(error, "while running the snippets")]
-    for section in SESSION.stale:
-        log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
-
-
-def _collect() -> None:
-    """After the pages: every file has run; report, and fail the build on any problem."""
     try:
-        failures = SESSION.finish()
+        failures = SESSION.build(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
-        failures = SESSION.failures = [_internal(error, "while running the snippets")]
+        failures = [_internal(error, "while running the snippets")]
+        SESSION.failures = failures
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
     log.info(SESSION.tally())
+    for section in SESSION.stale:
+        log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
     if not failures:
         return
     text = summary(failures)
@@ -163,9 +151,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if not page.file.src_uri.endswith(".ipynb"):
         return None
     # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
-    label = f"{SESSION.docs}/{page.file.src_uri}"
-    SESSION.wait({cell.target.path for cell in SESSION.cells.get(label, [])})
-    return pages.notebook_page_failures(SESSION, label, html, _language(config))
+    return pages.notebook_page_failures(SESSION, f"{SESSION.docs}/{page.file.src_uri}", html, _language(config))
 
 
 def _internal(error: Exception, doing: str) -> Failure:
@@ -178,7 +164,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     # Figures of every language go to the site's root (pages link there), each written once.
     global _site_root
     if not _nested(config):
-        _collect()
         _site_root = Path(config.site_dir)
     written = {**SESSION.figures, **{path: text.encode() for path, text in SESSION.notebooks.items()}}
     for path, content in written.items():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -43,11 +42,6 @@ class Session:
         self.marked: dict[str, markup.Markup] = {}
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
-        self.started = False  # this build's runs have started (start), not yet collected (finish)
-        self._thread: threading.Thread | None = None
-        self._ready: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
-        self._began = 0.0
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -73,74 +67,31 @@ class Session:
         self.uses = uses
         self._load(uses)
         self._planned = (self._jobs(claims), uses, claims, (root, docs_dir, options, includes, languages))
-        self.started = False
         self.seconds = time.monotonic() - began
         return bool(self._planned[0])
 
     def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
               languages: list[str] | None = None) -> list[Failure]:
         """One build's failures; it uses the plan made for the same arguments, if any."""
-        self.start(root, docs_dir, options, includes, languages, background=False)
-        return self.finish()
-
-    def start(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
-              languages: list[str] | None = None, background: bool = True) -> None:
-        """Run what the plan says must run; in the ``background``, each file is checked as soon
-        as it is done, and a page waits (``wait``) only for the files it shows. ``finish`` ends it."""
         if self._planned is None or self._planned[3] != (root, docs_dir, options, includes, languages):
             self.plan(root, docs_dir, options, includes, languages)
         assert self._planned is not None
-        jobs, self._uses, self._claims, _ = self._planned
-        self._planned, self.started = None, True
-        self._began = time.monotonic() - self.seconds
-        self._ready = {job.file.path: threading.Event() for job in jobs}
-        for path, result in list(self.results.items()):  # from the cache: checked at once
-            self._checked(result, cached=True)
-        settings = runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads)
-        if not background:
-            self._run(jobs, settings)
-            return
-        self._thread = threading.Thread(target=self._run, args=(jobs, settings), name="docexec-run", daemon=True)
-        self._thread.start()
-
-    def _run(self, jobs: list[Job], settings: runner.Settings) -> None:
-        try:
-            runner.run_all(jobs, settings, self._checked)
-        except Exception as error:  # noqa: BLE001 - whoever waits must not wait forever
-            self.failures.append(Failure("docexec", 0, f"internal error while running the snippets: {type(error).__name__}: {error}"))
-        finally:
-            for event in self._ready.values():
-                event.set()
-
-    def _checked(self, result: FileResult, cached: bool = False) -> None:
-        with self._lock:
-            if not cached:
-                assert self.cache is not None
-                self.cache.put(result)
-                self.results[result.path] = result
-            self._check_file(result.path, result, self._uses, self._claims)
-        if result.path in self._ready:
-            self._ready[result.path].set()
-
-    def wait(self, paths: set[str] | None = None) -> None:
-        """Until the files ``paths`` (all, when None) have run and been checked."""
-        for path, event in list(self._ready.items()):
-            if paths is None or path in paths:
-                event.wait()
-
-    def finish(self) -> list[Failure]:
-        """The build's failures, once every file has run."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        self.started = False
+        jobs, uses, claims, _ = self._planned
+        self._planned = None
+        began = time.monotonic() - self.seconds
+        fresh = runner.run_all(jobs, runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads))
+        assert self.cache is not None
+        for result in fresh:
+            self.cache.put(result)
+            self.results[result.path] = result
+        self._check(uses, claims)
         for label, cells in self.cells.items():
             problems, written = docnotebooks.check(self.root, label, cells, self.files, self.results, self.options.accept)
             self.failures.extend(problems)
             if written:
                 self.recorded.append(label)
         self.failures.sort(key=lambda f: (f.file, f.line))
-        self.seconds = time.monotonic() - self._began
+        self.seconds = time.monotonic() - began
         return self.failures
 
     def tally(self) -> str:
@@ -237,27 +188,26 @@ class Session:
                 jobs.append(Job(file, file_key, dict(expressions), self.options.timeout))
         return jobs
 
-    def _check_file(self, path: str, result: FileResult, uses: dict[str, dict[str | None, Where]],
-                    claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
-        """One file's outputs and claims: called as soon as it has run, or came from the cache."""
-        file, by_section = self.files[path], uses[path]
-        for section in result.sections:
-            places = by_section[section.name].places if section.name in by_section else _places(by_section)
-            label = _section_label(file, section.name)
-            if section.status != "ok":
-                self._fail(places, _describe(label, section), (path, section.name))
-                for later in file.sections[len(result.sections):]:  # they never ran
-                    self.problems[(path, later.name)].append(
-                        f"{_section_label(file, later.name)}: not run, because section {section.name!r} before it failed:\n"
-                        + self.problems[(path, section.name)][-1])
-                continue
-            self._check_output(places, label, path, file, section)
-        for page, item in claims.get(path, []):
-            self._check_claim(page, item, result)
-        if self.options.accept:
-            for old in expected.stale(self.root, file):
-                (self.root / old).unlink()
-                self.recorded.append(f"removed {old}")
+    def _check(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
+        for path, result in self.results.items():
+            file, by_section = self.files[path], uses[path]
+            for section in result.sections:
+                places = by_section[section.name].places if section.name in by_section else _places(by_section)
+                label = _section_label(file, section.name)
+                if section.status != "ok":
+                    self._fail(places, _describe(label, section), (path, section.name))
+                    for later in file.sections[len(result.sections):]:  # they never ran
+                        self.problems[(path, later.name)].append(
+                            f"{_section_label(file, later.name)}: not run, because section {section.name!r} before it failed:\n"
+                            + self.problems[(path, section.name)][-1])
+                    continue
+                self._check_output(places, label, path, file, section)
+            for page, item in claims.get(path, []):
+                self._check_claim(page, item, result)
+            if self.options.accept:
+                for old in expected.stale(self.root, file):
+                    (self.root / old).unlink()
+                    self.recorded.append(f"removed {old}")
 
     def _check_output(self, places: list[tuple[str, int]], label: str, path: str, file: SnippetFile, section: runner.SectionResult) -> None:
         recorded = expected.read(self.root, path, section.name)
@@ -311,11 +261,7 @@ class Session:
 
     def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "",
                     notebook_path: str | None = None) -> str:
-        """The page's Markdown with snippets, claims and the report expanded (see pages.py);
-        it waits for the files the page shows (all of them for the build report)."""
-        found = self.marked.get(f"{self.docs}/{page}")
-        self.wait(None if found is None or found.reports else
-                  {r.target.path for r in found.references} | {c.target.path for c in found.claims})
+        """The page's Markdown with snippets, claims and the report expanded (see pages.py)."""
         return pages.render_page(self, page, markdown_text, language, to_root, notebook_path)
 
     def claimed(self, item: markup.Claim) -> runner.SectionResult | None:

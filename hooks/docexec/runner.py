@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, Callable
+from typing import Any
 
 from . import processes, server
 from .paths import portable
@@ -65,23 +65,16 @@ class Settings:
     workers: int = max(1, min(4, os.cpu_count() or 1))
 
 
-def run_all(jobs: list[Job], settings: Settings, done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-    """Run every job, a few forks at a time; results come back in the order of ``jobs``, and
-    each is also handed to ``done`` as soon as it is ready (a page can render meanwhile)."""
+def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
+    """Run every job, a few forks at a time; results come back in the order of ``jobs``."""
     if not jobs:
         return []
     context = server.context()
     stop = threading.Event()
-
-    def one(job: Job, output: str) -> FileResult:
-        result = _run_one(context, job, settings, output, stop)
-        if done is not None:
-            done(result)
-        return result
-
     with tempfile.TemporaryDirectory(prefix="docexec-") as scratch:
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(jobs))) as pool:
-            futures = [pool.submit(one, job, os.path.join(scratch, f"{i}.out")) for i, job in enumerate(jobs)]
+            futures = [pool.submit(_run_one, context, job, settings, os.path.join(scratch, f"{i}.out"), stop)
+                       for i, job in enumerate(jobs)]
             try:
                 return [f.result() for f in futures]
             except BaseException:
