@@ -115,14 +115,14 @@ def _read(line: str, start: int) -> Found:
     parts: list[str] = []
     position = start + 2
     for count in (1, 2):  # the expected value, then the snippet target
-        end = _end_of_part(line, position)
+        end = _end(line, position, part=True)
         if end is None or line[end] != "|":
             close = len(line) if end is None else end + 2
             why = f"it has {count} part{'s' if count > 1 else ''}, not 3" if end is not None else "it is not closed on this line"
             return Found(start, close, None, why)
         parts.append(_unescape(line[position:end]).strip())
         position = end + 1
-    end = _end_of_expression(line, position)
+    end = _end(line, position, part=False)
     if end is None:
         return Found(start, len(line), None, "it is not closed on this line (an unclosed bracket or string "
                                               "in the expression, or no closing ]])")
@@ -130,25 +130,10 @@ def _read(line: str, start: int) -> Found:
     return Found(start, end + 2, (parts[0], parts[1], expression), None)
 
 
-def _end_of_part(line: str, position: int) -> int | None:
-    """Index of the ``|`` that ends a part (or of a ``]]`` that ends the claim too early); a
-    quoted string in the part may hold ``|`` or ``]]``."""
-    index = position
-    while index < len(line):
-        char = line[index]
-        if char in QUOTES:
-            index = _end_of_string(line, index)
-            if index < 0:
-                return None
-            continue
-        if char == "|" or line.startswith("]]", index):
-            return index
-        index += 1
-    return None
-
-
-def _end_of_expression(line: str, position: int) -> int | None:
-    """Index of the ``]]`` that closes the claim: outside strings and at bracket depth 0."""
+def _end(line: str, position: int, part: bool) -> int | None:
+    """Where a part of the claim ends, reading it as Python does (strings whole, brackets
+    counted): a ``part`` at the next ``|`` (or at a ``]]`` that closes the claim too early), the
+    expression at the ``]]`` outside brackets. None when the line ends first."""
     depth, index = 0, position
     while index < len(line):
         char = line[index]
@@ -157,7 +142,7 @@ def _end_of_expression(line: str, position: int) -> int | None:
             if index < 0:
                 return None
             continue
-        if depth == 0 and line.startswith("]]", index):
+        if depth == 0 and (line.startswith("]]", index) or (part and char == "|")):
             return index
         if char in "([{":
             depth += 1
