@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from . import markup, report, server, translation
+from . import report, server, translation
 from .engine import Session
 from .errors import summary
 from .options import Options, Site, SwitchError
@@ -49,31 +49,15 @@ def check(root: Path, json_file: Path | None = None) -> int:
     return 1 if failures or session.stale else 0
 
 
-def _read(root: Path, docs: str) -> tuple[dict[str, str], dict[str, markup.Markup], dict[str, list[int]]]:
-    texts, found, cells = {}, {}, {}
-    for path in sorted((root / docs).rglob("*")):
-        label = path.relative_to(root).as_posix()
-        if path.suffix == ".md":
-            texts[label] = path.read_text(encoding="utf-8")
-        elif path.suffix == ".ipynb":
-            texts[label], cells[label] = translation.notebook_text(path.read_text(encoding="utf-8"))
-        else:
-            continue
-        found[label] = markup.find(label, texts[label], includes=True)
-    return texts, found, cells
-
-
-def translated(root: Path, wanted: list[str], docs: str = "docs") -> list[str]:
+def translated(root: Path, wanted: list[str]) -> list[str]:
     """Record the wanted sections (all when none) as translated now; return what was recorded."""
-    languages = Site.read(root / "mkdocs.yml").languages
-    texts, found, cells = _read(root, docs)
+    site = Site.read(root / "mkdocs.yml")
+    session = Session()  # reads the pages as a build does; runs nothing
+    session.plan(root, site.docs_dir, Options(), site.includes, site.languages)
+    _, pairs = translation.paired(session.texts, session.marked, site.languages, session.cell_lines)
     record = translation.read_record(root)
     done = []
-    for original, twin in translation.twins(sorted(texts), languages):
-        if translation.parity(original, twin, translation.outline(texts[original], found[original]),
-                              translation.outline(texts[twin], found[twin])):
-            continue  # out of step: no section can be recorded until the structure matches
-        mine, theirs = translation.sections(texts[original], found[original]), translation.sections(texts[twin], found[twin])
+    for original, _twin, mine, theirs in pairs:  # a page out of step records nothing until it is in step
         now = translation.recorded(original, mine, theirs)
         entry = record.setdefault(original, {})
         for key, value in now.items():

@@ -56,10 +56,14 @@ class Stale:
         return str(Failure(self.page, self.line, message + "update the translation, then record it as reviewed with `make translated`"))
 
 
-def check(texts: dict[str, str], found: dict[str, markup.Markup], languages: list[str], record: dict[str, Any],
-          cells: dict[str, list[int]] | None = None) -> tuple[list[Failure], list[Stale]]:
-    """Parity failures and stale sections of every page that has a translation. ``cells`` maps
-    a notebook page's (Markdown) lines to its cell numbers: messages name cells there."""
+Pair = tuple[str, str, list["Section"], list["Section"]]  # original, twin, and their sections
+
+
+def paired(texts: dict[str, str], found: dict[str, markup.Markup], languages: list[str],
+           cells: dict[str, list[int]] | None = None) -> tuple[list[Failure], list[Pair]]:
+    """Parity failures, and the sections of every page and translation that are in step (only
+    then do their sections pair up). ``cells`` maps a notebook page's (Markdown) lines to its
+    cell numbers: messages name cells there."""
     cells = cells or {}
 
     def place(label: str, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -67,15 +71,21 @@ def check(texts: dict[str, str], found: dict[str, markup.Markup], languages: lis
         return [(where[line - 1] if where and 0 < line <= len(where) else line, value) for line, value in items]
 
     failures: list[Failure] = []
-    stale_sections: list[Stale] = []
+    pairs: list[Pair] = []
     for original, twin in twins(sorted(texts), languages):
         first, second = (tuple(place(label, items) for items in outline(texts[label], found[label])) for label in (original, twin))
         problems = parity(original, twin, first, second)
         failures.extend(problems)
-        if not problems:  # sections pair up only when the structure does
-            mine, theirs = sections(texts[original], found[original]), sections(texts[twin], found[twin])
-            stale_sections.extend(stale(original, twin, mine, theirs, record))
-    return failures, stale_sections
+        if not problems:
+            pairs.append((original, twin, sections(texts[original], found[original]), sections(texts[twin], found[twin])))
+    return failures, pairs
+
+
+def check(texts: dict[str, str], found: dict[str, markup.Markup], languages: list[str], record: dict[str, Any],
+          cells: dict[str, list[int]] | None = None) -> tuple[list[Failure], list[Stale]]:
+    """Parity failures and stale sections of every page that has a translation."""
+    failures, pairs = paired(texts, found, languages, cells)
+    return failures, [item for original, twin, mine, theirs in pairs for item in stale(original, twin, mine, theirs, record)]
 
 
 def notebook_text(raw: str) -> tuple[str, list[int]]:
