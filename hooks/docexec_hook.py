@@ -16,7 +16,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from docexec import pages, render, report, server
+from docexec import codelines, net, pages, render, report, server
 from docexec.cache import versions
 from docexec.engine import Session
 from docexec.errors import Failure, summary
@@ -44,6 +44,8 @@ def on_config(config: MkDocsConfig) -> None:
     except SwitchError as error:
         raise PluginError(f"docexec: {error}") from None
     if not _nested(config):
+        # References and claims in what this site's Markdown makes code stay literal (codelines.py).
+        SESSION.setup = codelines.Setup.of(config.markdown_extensions, config.mdx_configs)
         # The first event with the config: if a snippet will run, start the fork server now, so
         # that its torch import overlaps the rest of MkDocs' start-up (themes, plugins, i18n).
         try:
@@ -148,10 +150,21 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    if not page.file.src_uri.endswith(".ipynb"):
+    label = f"{SESSION.docs}/{page.file.src_uri}"
+    if page.file.src_uri.endswith(".ipynb"):
+        # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
+        html = pages.notebook_page_failures(SESSION, label, html, _language(config))
+    elif not page.file.src_uri.endswith(".md"):
         return None
-    # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
-    return pages.notebook_page_failures(SESSION, f"{SESSION.docs}/{page.file.src_uri}", html, _language(config))
+    # Fail closed: markup still shown as prose was neither run nor checked, whatever the reason.
+    raw = net.published(label, SESSION.texts.get(label, ""), html)
+    if not raw:
+        return html
+    SESSION.failures.extend(raw)
+    if _command != "serve":
+        raise PluginError(f"docexec: {summary(raw)}")
+    log.error(summary(raw))
+    return render.failures_html([str(f) for f in raw], _language(config)) + html
 
 
 def _internal(error: Exception, doing: str) -> Failure:

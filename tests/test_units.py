@@ -13,10 +13,10 @@ from docexec.sections import PREAMBLE, parse
 # -- markup ------------------------------------------------------------------------------------
 
 def test_references_keep_indentation_and_skip_fenced_code():
-    text = '--8<-- exec "a.py:x"\n```md\n--8<-- exec "shown.py"\n```\n    --8<-- exec "b/c.py"\n'
+    text = '--8<-- exec "a.py:x"\n```md\n--8<-- exec "shown.py"\n```\n- item\n\n    --8<-- exec "b/c.py"\n'
     found = markup.find("docs/p.md", text)
     assert [(r.line, r.indent, r.target.path, r.target.section) for r in found.references] == [
-        (1, "", "snippets/a.py", "x"), (5, "    ", "snippets/b/c.py", None)]
+        (1, "", "snippets/a.py", "x"), (7, "    ", "snippets/b/c.py", None)]
     assert found.failures == []
 
 

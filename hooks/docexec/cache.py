@@ -10,7 +10,6 @@ import json
 import math
 import os
 import platform
-import re
 import sys
 import tempfile
 from importlib import metadata
@@ -19,7 +18,7 @@ from typing import Any, TypeGuard
 
 from . import VERSION
 from .runner import FileResult, SectionResult
-from .sections import SnippetFile
+from .sections import SnippetFile, valid_name
 
 FORMAT = 1  # of the entry files; an entry of another format is ignored
 # The code that shapes an output (how it runs, captures and rewrites paths): a change to it is
@@ -94,7 +93,6 @@ class Cache:
 # What an entry may hold, checked field by field before any of it is used: an entry is read back
 # from disk, where anything (another version, a hand edit, a broken disk) may have put anything,
 # and a bad value would otherwise crash every later build far from here.
-SECTION_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # also keeps names from being paths
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -119,7 +117,8 @@ def entry_result(entry: object, key: str) -> FileResult | None:
 def _section(data: object) -> SectionResult | None:
     if not _fields(data, SectionResult):
         return None
-    if not (isinstance(data["name"], str) and SECTION_NAME.match(data["name"])):
+    # A page's section name, or a hidden one (`_preamble`, `_after-NAME`); also keeps names from being paths.
+    if not (isinstance(data["name"], str) and valid_name(data["name"].removeprefix("_"))):
         return None
     if not all(isinstance(data[k], str) for k in ("status", "output", "error")) or not _seconds(data["duration"]):
         return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from . import report, server, translation
+from . import net, report, server, translation
 from .engine import Session
 from .errors import summary
 from .options import Options, Site, SwitchError
@@ -33,7 +33,9 @@ def check(root: Path, json_file: Path | None = None) -> int:
         print(f"docexec: {error}", file=sys.stderr)
         return 2
     try:
+        session.setup = site.markdown
         failures = session.build(root, site.docs_dir, options, site.includes, site.languages)
+        failures = session.failures = sorted(failures + net.rendered(session, site.markdown), key=lambda f: (f.file, f.line))
     finally:
         server.shutdown()
     for path in session.recorded:

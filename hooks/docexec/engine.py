@@ -7,11 +7,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import claims, compare, docnotebooks, expected, markup, pages, runner, translation
+from . import claims, codelines, compare, docnotebooks, expected, markup, net, pages, runner, translation
 from .markup import Where
 from .cache import Cache, key
 from .errors import DocexecError, Failure
-from .options import Options
+from .options import Options, Site
 from .runner import FileResult, Job
 from .sections import PREAMBLE, SnippetFile, load
 
@@ -41,6 +41,8 @@ class Session:
         self.texts: dict[str, str] = {}  # every page's source (a notebook as the Markdown it stands for)
         self.marked: dict[str, markup.Markup] = {}
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
+        self.setup: codelines.Setup | None = None  # the site's Markdown; read from mkdocs.yml when not set
+        self._literal: dict[tuple[str, tuple[codelines.Spot, ...]], set[codelines.Spot]] = {}
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
 
     # -- one build ---------------------------------------------------------------------------
@@ -60,12 +62,17 @@ class Session:
         self.files, self.results, self.failures, self.recorded, self.figures, self.notebooks = {}, {}, [], [], {}, {}
         self.problems, self.claim_problems = defaultdict(list), {}
         self.page_problems, self.stale = defaultdict(list), []
+        if self.setup is None:
+            config = root / "mkdocs.yml"
+            self.setup = Site.read(config).markdown if config.is_file() else codelines.Setup()
+        self._literal = {}
         pages = self._scan(docs_dir)
         if languages:
             self._translations(languages)
         uses, claims = self._index(pages)
         self.uses = uses
         self._load(uses)
+        self.failures.extend(net.unrun(self.root, self.texts, self.uses, self.cell_lines))
         self._planned = (self._jobs(claims), uses, claims, (root, docs_dir, options, includes, languages))
         self.seconds = time.monotonic() - began
         return bool(self._planned[0])
@@ -102,19 +109,20 @@ class Session:
         self.cells, self.texts, self.marked, self.cell_lines = {}, {}, {}, {}
         for path in sorted(docs_dir.rglob("*.ipynb")):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
-            raw = path.read_text(encoding="utf-8")
+            raw = path.read_text(encoding="utf-8-sig")  # as MkDocs reads its sources: a byte order mark is not text
             cells, problems = docnotebooks.find(label, raw)
             self.failures.extend(problems)
             if cells:
                 self.cells[label] = cells
             self.texts[label], self.cell_lines[label] = translation.notebook_text(raw)
-            self.marked[label] = markup.find(label, self.texts[label], includes=True)
+            self.marked[label] = markup.find(label, self.texts[label], includes=True, code=self.literal(label, self.texts[label]))
+            self.failures.extend(net.notebook_markup(label, self.marked[label], cells, self.cell_lines[label]))
         pages = {}
         # A page before its translations (index.md, then index.en.md): failures name it first.
         for path in sorted(docs_dir.rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name.split(".")[0], len(p.suffixes), p.name)):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
-            self.texts[label] = path.read_text(encoding="utf-8")
-            found = markup.find(label, self.texts[label], includes=self.includes)
+            self.texts[label] = path.read_text(encoding="utf-8-sig")
+            found = markup.find(label, self.texts[label], includes=self.includes, code=self.literal(label, self.texts[label]))
             self.failures.extend(found.failures)
             pages[label] = self.marked[label] = found
         return pages
@@ -263,6 +271,21 @@ class Session:
                     notebook_path: str | None = None) -> str:
         """The page's Markdown with snippets, claims and the report expanded (see pages.py)."""
         return pages.render_page(self, page, markdown_text, language, to_root, notebook_path)
+
+    def literal(self, label: str, text: str) -> markup.CodeCheck:
+        """Which spots of ``text`` (the page ``label``, or its body without front matter, as
+        MkDocs hands it to a hook) Markdown makes code; each page is rendered once per build."""
+        full = self.texts.get(label, text)
+        shift = full[: len(full) - len(text)].count("\n") if full.endswith(text) else 0
+        source = full if full.endswith(text) else text
+
+        def check(spots: list[codelines.Spot]) -> set[codelines.Spot]:
+            moved = tuple((line + shift, column) for line, column in spots)
+            if (source, moved) not in self._literal:
+                self._literal[(source, moved)] = codelines.code_spots(source, list(moved), self.setup or codelines.Setup())
+            return {(line - shift, column) for line, column in self._literal[(source, moved)]}
+
+        return check
 
     def claimed(self, item: markup.Claim) -> runner.SectionResult | None:
         result = self.results.get(item.target.path)

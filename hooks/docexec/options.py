@@ -1,13 +1,17 @@
 # options: what the engine is told: switches from the environment (a bad one refused in one line), and mkdocs.yml.
 from __future__ import annotations
 
+import importlib
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from . import codelines
 
 # Words a shell user may reasonably type for a flag; anything else is more likely a typo than a
 # choice, and guessing would silently record outputs (ACCEPT) or skip the cache (RERUN).
@@ -87,17 +91,31 @@ class Site:
     docs_dir: Path
     languages: list[str]  # mkdocs-static-i18n's other languages: x.en.md is x.md's twin
     includes: bool  # pymdownx.snippets is on
+    markdown: codelines.Setup  # the extensions pages render with, to tell what Markdown makes code
 
     @classmethod
     def read(cls, config_file: Path) -> Site:
         class Loader(yaml.SafeLoader):
             pass
 
-        # !ENV, !relative, python/name: values the engine does not need; read them as nothing.
+        # A custom fence's formatter (`!!python/name:`) is loaded as MkDocs loads it: pages render with it.
+        Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: _python_name(suffix))
+        # !ENV, !relative: values the engine does not need; read them as nothing.
         Loader.add_multi_constructor("", lambda loader, suffix, node: None)
         data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}
         plugins = data.get("plugins") or []
         i18n = next((p["i18n"] for p in plugins if isinstance(p, dict) and "i18n" in p), None) or {}
         languages = [lang["locale"] for lang in i18n.get("languages", []) if isinstance(lang, dict) and not lang.get("default")]
-        extensions = [e if isinstance(e, str) else next(iter(e)) for e in data.get("markdown_extensions") or []]
-        return cls(config_file.parent / (data.get("docs_dir") or "docs"), languages, "pymdownx.snippets" in extensions)
+        listed = data.get("markdown_extensions") or []
+        extensions = [e if isinstance(e, str) else next(iter(e)) for e in listed]
+        configs = {next(iter(e)): next(iter(e.values())) or {} for e in listed if isinstance(e, dict)}
+        return cls(config_file.parent / (data.get("docs_dir") or "docs"), languages, "pymdownx.snippets" in extensions,
+                   codelines.Setup.of(extensions, configs))
+
+
+def _python_name(dotted: str) -> Any:
+    module, _, name = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError):
+        return None  # rendering with it then fails and says so

@@ -34,6 +34,8 @@ class Session(Protocol):
 
     def problems_of(self, target: markup.Target) -> list[str]: ...
 
+    def literal(self, label: str, text: str) -> markup.CodeCheck: ...
+
     def claimed(self, item: markup.Claim) -> SectionResult | None: ...
 
 
@@ -42,7 +44,7 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
     """With ``notebook_path`` (a site path), also the page's notebook and a link to it. A fault
     is shown where it happens, on every page that uses the snippet, in the page's language."""
     label = f"{session.docs}/{page}"
-    found = markup.find(label, markdown_text, includes=session.includes)
+    found = markup.find(label, markdown_text, includes=session.includes, code=session.literal(label, markdown_text))
     lines = markdown_text.split("\n")
     claims_by_line: dict[int, list[markup.Claim]] = defaultdict(list)
     for item in found.claims:
@@ -113,7 +115,7 @@ def notebook_page_failures(session: Session, label: str, html_text: str, languag
 def _report(session: Session, language: str | None, to_root: str) -> str:
     languages = session.languages
     mine = {label: (title(text), _url(label, languages)) for label, text in session.texts.items()
-            if _language_of(label, languages) == (language if language in languages else None)}
+            if language_of(label, languages) == (language if language in languages else None)}
     rows = report.rows(session.files, session.results, session.uses, mine)
     pairs = translation.twins(sorted(session.texts), languages)
     counts = {label: len(found.claims) for label, found in session.marked.items()}
@@ -134,7 +136,7 @@ def title(text: str) -> str:
     return heading.group(1).strip() if heading else ""
 
 
-def _language_of(label: str, languages: list[str]) -> str | None:
+def language_of(label: str, languages: list[str]) -> str | None:
     parts = label.rsplit("/", 1)[-1].split(".")
     return parts[-2] if len(parts) > 2 and parts[-2] in languages else None
 
@@ -146,7 +148,7 @@ def _twin(label: str, pairs: list[tuple[str, str]]) -> str:
 def _url(label: str, languages: list[str]) -> str:
     """The page's address under use_directory_urls: docs/norms.en.md -> en/norms/."""
     path = label.split("/", 1)[-1]
-    language = _language_of(label, languages)
+    language = language_of(label, languages)
     stem = path.rsplit(".", 2 if language else 1)[0]
     folder = "" if stem == "index" else (stem.removesuffix("/index") + "/")
     return (f"{language}/" if language else "") + folder

@@ -55,9 +55,9 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         output = "".join(s.output for s in result.sections if s.name in names)
         shown_as = ref.options.get("output", "text")
         if output.strip() and shown_as != "hide":
-            title = _attr(ref.options.get("title") or labels(language)["output"])
+            title = _quoted(ref.options.get("title") or labels(language)["output"])
             kind = " .docexec-source" if shown_as == "python" else ""  # code: kept as written, not wrapped
-            blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title="{title}" }}'))
+            blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title={title} }}'))
         for picture in (f for s in result.sections if s.name in names for f in s.figures):
             data = base64.b64decode(picture)
             path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
@@ -165,6 +165,12 @@ def indent(text: str, prefix: str) -> str:
     if not prefix:
         return text
     return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def _quoted(text: str) -> str:
+    """A fence attribute's value: attr_list has no escapes, so it is quoted with the quote it
+    does not hold (a title holding both is refused where the page is read)."""
+    return f"'{text}'" if '"' in text else f'"{text}"'
 
 
 def _attr(text: str) -> str:

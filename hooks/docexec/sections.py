@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,10 @@ from .errors import DocexecError
 
 # Jupytext's "percent" format: `# %% name key=value ...`; the file stays a plain script.
 MARKER = re.compile(r"^# %%(?P<rest>.*)$")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# A section name: letters and digits of any script (`初始化`, `x1`), then also '_', '.', '-'. It
+# names a file (NAME.out/SECTION.txt) and follows ':' in a reference, so no space, '/', '\\', ':'.
+NAME_RULE = ("start with a letter or digit (of any script: `x1`, `初始化`), then use letters, digits, '_', '.' and '-' "
+             "(no spaces, no '/', '\\', ':' or other punctuation)")
 PREAMBLE = "_preamble"  # code above the first marker; runs first, may be shown as a section
 
 # pymdownx.snippets' region markers, `# --8<-- [start:name]` ... `# --8<-- [end:name]`, spaced
@@ -23,12 +27,21 @@ REGION = re.compile(r"^[ \t]*#[ \t]*-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]
 # a line: it would cut such a line out of an included region, so one that REGION misses is refused.
 PYMDOWNX_REGION = re.compile(r"(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<inline_marker>-{1,}8<-{1,}[ \t]+)"
                              r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<post>.*?)$")
-# A region name must suit both tools: pymdownx's `[a-z][-_0-9a-z]*` (any case) is inside NAME.
-REGION_NAME = re.compile(r"^[A-Za-z][-_0-9A-Za-z]*$")
+# A region name as pymdownx spells them, `[a-z][-_0-9a-z]*`, in any script (pymdownx.snippets itself
+# reads only ASCII ones: a file it also includes keeps to those).
+REGION_RULE = "start with a letter (of any script), then use letters, digits, '_' and '-'"
 REGION_HELP = "mark a region with `# --8<-- [start:name]` ... `# --8<-- [end:name]`"
 
 # Options a section header may set, with the type each value must parse as.
 OPTIONS = {"timeout": float, "rtol": float, "atol": float}
+
+
+def valid_name(name: str, region: bool = False) -> bool:
+    """A section name (``region``: a region name) by the rules above; marks count as letters,
+    since many scripts write a letter with them (`नमस्ते`)."""
+    first, allowed = ("L", "_-") if region else ("LN", "_.-")
+    return bool(name) and unicodedata.category(name[0])[0] in first and all(
+        unicodedata.category(c)[0] in "LMN" or c in allowed for c in name)
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,9 @@ def parse(path: str, text: str) -> SnippetFile:
 
 
 def load(root: Path, path: str) -> SnippetFile:
-    return parse(path, (root / path).read_text(encoding="utf-8"))
+    # utf-8-sig: a byte order mark (some Windows editors write one) is not code; Python itself
+    # skips it when it runs the file, and dropping it leaves every line number as it is.
+    return parse(path, (root / path).read_text(encoding="utf-8-sig"))
 
 
 def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float]]:
@@ -102,11 +117,10 @@ def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float]]:
     except ValueError as error:
         raise DocexecError(path, line, f"cannot read the section marker: {error}") from None
     names = [w for w in words if "=" not in w]
-    if len(names) != 1 or not NAME.match(names[0]):
+    if len(names) != 1 or not valid_name(names[0]):
         raise DocexecError(
             path, line,
-            "a section marker needs exactly one name made of letters, digits, '_', '.', '-' "
-            f"(e.g. `# %% x1 timeout=30`); got `# %%{rest}`",
+            f"a section marker needs exactly one name: {NAME_RULE} (e.g. `# %% x1 timeout=30`); got `# %%{rest}`",
         )
     options: dict[str, float] = {}
     for word in words:
@@ -164,10 +178,10 @@ def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
             body.append(line)
             continue
         kind, found = match["kind"].lower(), match["name"]
-        if not REGION_NAME.match(found):
+        if not valid_name(found, region=True):
             raise DocexecError(path, number, (
-                f"region name {found!r} is not valid: start with a letter, then use letters, digits, '_' and '-' "
-                "(the names both pymdownx.snippets and docexec accept), e.g. `# --8<-- [start:train-step]`"))
+                f"region name {found!r} is not valid: {REGION_RULE}, e.g. `# --8<-- [start:train-step]` "
+                "or `# --8<-- [start:初始化]`"))
         if kind == "start":
             if current is not None and current[0] == found:
                 raise DocexecError(path, number, (

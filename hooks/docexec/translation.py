@@ -27,7 +27,7 @@ RECORD = "translations.json"
 HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*$")
 CJK = r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 CJK_SPACE = re.compile(rf"(?<={CJK})\s+(?={CJK})")
-OPTION_TEXT = re.compile(r'\b(?:alt|caption|title)="([^"]*)"')
+OPTION_TEXT = re.compile(rf'\b(?:alt|caption|title)={markup.VALUE}')  # \" inside a value is a quote
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,126 @@
+# codelines: which spots of a page Markdown itself makes code, found by rendering the page once with the site's extensions.
+"""A reference or claim inside code (a fence of any kind, an indented block, a code span, a
+fence in a list or an admonition) is text the author shows, not markup to act on. Which text is
+code is what the site's own Markdown decides, so it is asked: every candidate spot gets a unique
+marker, the page is rendered once with the site's extensions, and a spot is code when its marker
+lands inside ``<code>`` or ``<pre>``. A marker Markdown drops or puts in an attribute or comment
+counts as not code: the engine then acts on it, and the build's last check (``published``)
+fails a page that still shows raw markup, so a wrong answer here can never publish it quietly."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import markdown
+
+Spot = tuple[int, int]  # (line number from 1, column from 0) of a reference or claim
+# MkDocs always loads these before the site's own (its `markdown_extensions` builtins).
+BUILTINS = ["toc", "tables", "fenced_code"]
+# MkDocs' own front matter rule (mkdocs.utils.meta.YAML_RE): it is not Markdown, so not rendered.
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+CODE_TAGS = ("code", "pre", "script", "style")  # text a reader does not see as prose
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The Markdown a site renders with: extension names (or objects) and their configs."""
+
+    extensions: tuple[Any, ...] = tuple(BUILTINS)
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, extensions: list[Any], configs: dict[str, dict[str, Any]]) -> Setup:
+        return cls(tuple(dict.fromkeys([*BUILTINS, *extensions])), dict(configs))  # as MkDocs orders them
+
+
+def code_spots(text: str, spots: list[Spot], setup: Setup) -> set[Spot]:
+    """The spots of ``text`` that its rendering puts inside <code> or <pre>."""
+    if not spots:
+        return set()
+    # Letters only: a highlighter keeps them one token, and Markdown gives them no meaning.
+    tag = "DOCEXEC" + "".join(chr(ord("A") + b % 26) for b in secrets.token_bytes(8))
+    names = {spot: f"{tag}{_letters(i)}Q" for i, spot in enumerate(sorted(set(spots)))}
+    lines = text.split("\n")
+    front = FRONT_MATTER.match(text)
+    if front:  # MkDocs takes it off before rendering; blank lines keep the numbering
+        for i in range(front.group(0).count("\n")):
+            lines[i] = ""
+    for (line, column), name in sorted(names.items(), reverse=True):  # right to left: columns stay true
+        if 1 <= line <= len(lines) and column <= len(lines[line - 1]):
+            lines[line - 1] = lines[line - 1][:column] + name + lines[line - 1][column:]
+    html = to_html("\n".join(lines), setup)
+    found = _Text()
+    found.feed(html)
+    found.close()
+    inside = found.code_at(tag)
+    return {spot for spot, name in names.items() if inside.get(name.removeprefix(tag), False)}
+
+
+def to_html(text: str, setup: Setup) -> str:
+    return _renderer(setup).reset().convert(text)
+
+
+_RENDERERS: dict[int, tuple[Setup, markdown.Markdown]] = {}
+
+
+def _renderer(setup: Setup) -> markdown.Markdown:
+    """One Markdown per setup, reset between pages: loading the extensions costs more than a page."""
+    known = _RENDERERS.get(id(setup))
+    if known is None or known[0] is not setup:
+        known = _RENDERERS[id(setup)] = (setup, markdown.Markdown(extensions=list(setup.extensions), extension_configs=setup.configs))
+    return known[1]
+
+
+def _letters(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 26)
+        digits = chr(ord("a") + digit) + digits
+        if not number:
+            return digits
+
+
+class _Text(HTMLParser):
+    """The page's text, tags removed (a highlighter's spans may cut a marker), with for each
+    character whether it lies inside <code> or <pre>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in CODE_TAGS:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in CODE_TAGS and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append((data, self.depth > 0))
+
+    def code_at(self, tag: str) -> dict[str, bool]:
+        """Each marker's suffix (after ``tag``) -> whether it starts inside code."""
+        text = "".join(part for part, _ in self.parts)
+        flags = [flag for part, flag in self.parts for _ in part]
+        return {m.group(1): flags[m.start()] for m in re.finditer(rf"{tag}([a-z]+Q)", text)}
+
+
+# What a page must never show as prose: a reference line or a claim left as written.
+RAW_REFERENCE = re.compile(r"-+8<-+[ \t]+exec[^\n]*")
+RAW_CLAIM = re.compile(r"\[\[(?:(?!\]\])[^\n])*?\|(?:(?!\]\])[^\n])*\]\]")
+
+
+def raw_markup(html: str) -> list[str]:
+    """Reference lines and claims that a rendered page still shows as text outside <code> and
+    <pre>: markup the engine did not act on, whatever the reason."""
+    found = _Text()
+    found.feed(html)
+    found.close()
+    prose = "".join(part if not code else "\n" for part, code in found.parts)
+    raw = [m.group(0) for m in RAW_REFERENCE.finditer(prose)]
+    return [text.strip() for text in raw] + [m.group(0) for m in RAW_CLAIM.finditer(prose)]
