@@ -81,14 +81,14 @@ REFUSED = {
     "duplicate": ("# --8<-- [start:a]\n# --8<-- [end:a]\n# --8<-- [start:a]\n# --8<-- [end:a]\n", 3,
         "region 'a' is defined twice (first at line 1); region names must be unique in a file: rename one of them"),
     "name with a dot": ("# --8<-- [start:x.1]\n# --8<-- [end:x.1]\n", 1,
-        "region name 'x.1' is not valid: start with a letter, then use letters, digits, '_' and '-' "
-        "(the names both pymdownx.snippets and docexec accept), e.g. `# --8<-- [start:train-step]`"),
+        "region name 'x.1' is not valid: start with a letter (of any script), then use letters, digits, '_' and '-', "
+        "e.g. `# --8<-- [start:train-step]` or `# --8<-- [start:初始化]`"),
     "name starting with a digit": ("# --8<-- [start:1x]\n", 1,
-        "region name '1x' is not valid: start with a letter, then use letters, digits, '_' and '-' "
-        "(the names both pymdownx.snippets and docexec accept), e.g. `# --8<-- [start:train-step]`"),
+        "region name '1x' is not valid: start with a letter (of any script), then use letters, digits, '_' and '-', "
+        "e.g. `# --8<-- [start:train-step]` or `# --8<-- [start:初始化]`"),
     "empty name": ("# --8<-- [start:]\n", 1,
-        "region name '' is not valid: start with a letter, then use letters, digits, '_' and '-' "
-        "(the names both pymdownx.snippets and docexec accept), e.g. `# --8<-- [start:train-step]`"),
+        "region name '' is not valid: start with a letter (of any script), then use letters, digits, '_' and '-', "
+        "e.g. `# --8<-- [start:train-step]` or `# --8<-- [start:初始化]`"),
     "marker after code": ("x = 1  # --8<-- [start:a]\n", 1,
         "`--8<-- [start:a]` must be on a comment line of its own, with nothing before the `#` but blanks and nothing "
         "after the `]`; mark a region with `# --8<-- [start:name]` ... `# --8<-- [end:name]`"),
