@@ -260,3 +260,21 @@ def test_a_double_quote_in_a_title_reaches_the_page(project):
     built = made.build("--strict")
     assert built.code == 0, built.log
     assert '<span class="filename">the &quot;train&quot; mode</span>' in built.page("index.html")
+
+
+@pytest.mark.parametrize("page", ["docs/index.md", "docs/index.en.md"])
+def test_the_real_post_with_old_outputs_quoted_before_its_forward_snippets_keeps_them_all(page):
+    """The previous session's hole, on this site's own page: old outputs quoted in a ```text
+    fence just before the `--8<-- exec "post/forward.py:…"` lines."""
+    text = (REPO / page).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.lstrip().startswith('--8<-- exec "post/forward.py'))
+    indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+    old = ["```text", "tensor([[" + ", ".join(["-1.2345e+00"] * 40) + "]])", f"{REF} (from the post)", CLAIM, "```", ""]
+    quoted = "\n".join(lines[:first] + [indent + line if line else line for line in old] + lines[first:])
+    before, after = find(text), find(quoted)
+    shift = len(old)
+    assert [(r.line + (shift if r.line > first else 0), r.target) for r in before.references] == [
+        (r.line, r.target) for r in after.references]
+    assert [(c.line + (shift if c.line > first else 0), c.start) for c in before.claims] == [(c.line, c.start) for c in after.claims]
+    assert after.failures == [] and len(after.references) == 22

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -34,6 +35,27 @@ class Setup:
     @classmethod
     def of(cls, extensions: list[Any], configs: dict[str, dict[str, Any]]) -> Setup:
         return cls(tuple(dict.fromkeys([*BUILTINS, *extensions])), dict(configs))  # as MkDocs orders them
+
+
+class Pages:
+    """The answers of one build: the scan of a page and the hook's rendering of it (its body
+    without front matter, lines shifted) ask the same question, and the page renders once."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup
+        self.known: dict[tuple[str, tuple[Spot, ...]], set[Spot]] = {}
+
+    def check(self, full: str, text: str) -> Callable[[list[Spot]], set[Spot]]:
+        """For ``text``, which is ``full`` or its end; the spots are ``text``'s."""
+        source, shift = (full, full[: len(full) - len(text)].count("\n")) if full.endswith(text) else (text, 0)
+
+        def check(spots: list[Spot]) -> set[Spot]:
+            moved = tuple((line + shift, column) for line, column in spots)
+            if (source, moved) not in self.known:
+                self.known[(source, moved)] = code_spots(source, list(moved), self.setup)
+            return {(line - shift, column) for line, column in self.known[(source, moved)]}
+
+        return check
 
 
 def code_spots(text: str, spots: list[Spot], setup: Setup) -> set[Spot]:

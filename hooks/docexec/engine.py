@@ -42,7 +42,7 @@ class Session:
         self.marked: dict[str, markup.Markup] = {}
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
         self.setup: codelines.Setup | None = None  # the site's Markdown; read from mkdocs.yml when not set
-        self._literal: dict[tuple[str, tuple[codelines.Spot, ...]], set[codelines.Spot]] = {}
+        self._literal = codelines.Pages(codelines.Setup())
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
 
     # -- one build ---------------------------------------------------------------------------
@@ -65,7 +65,7 @@ class Session:
         if self.setup is None:
             config = root / "mkdocs.yml"
             self.setup = Site.read(config).markdown if config.is_file() else codelines.Setup()
-        self._literal = {}
+        self._literal = codelines.Pages(self.setup)
         pages = self._scan(docs_dir)
         if languages:
             self._translations(languages)
@@ -273,19 +273,9 @@ class Session:
         return pages.render_page(self, page, markdown_text, language, to_root, notebook_path)
 
     def literal(self, label: str, text: str) -> markup.CodeCheck:
-        """Which spots of ``text`` (the page ``label``, or its body without front matter, as
-        MkDocs hands it to a hook) Markdown makes code; each page is rendered once per build."""
-        full = self.texts.get(label, text)
-        shift = full[: len(full) - len(text)].count("\n") if full.endswith(text) else 0
-        source = full if full.endswith(text) else text
-
-        def check(spots: list[codelines.Spot]) -> set[codelines.Spot]:
-            moved = tuple((line + shift, column) for line, column in spots)
-            if (source, moved) not in self._literal:
-                self._literal[(source, moved)] = codelines.code_spots(source, list(moved), self.setup or codelines.Setup())
-            return {(line - shift, column) for line, column in self._literal[(source, moved)]}
-
-        return check
+        """Which spots of ``text`` (the page ``label``, or its body as MkDocs hands it to a
+        hook) Markdown makes code; each page is rendered once per build."""
+        return self._literal.check(self.texts.get(label, text), text)
 
     def claimed(self, item: markup.Claim) -> runner.SectionResult | None:
         result = self.results.get(item.target.path)
