@@ -278,3 +278,19 @@ def test_the_real_post_with_old_outputs_quoted_before_its_forward_snippets_keeps
         (r.line, r.target) for r in after.references]
     assert [(c.line + (shift if c.line > first else 0), c.start) for c in before.claims] == [(c.line, c.start) for c in after.claims]
     assert after.failures == [] and len(after.references) == 22
+
+
+def test_serve_shows_markup_published_as_text_on_both_languages_and_recovers(serve_project):
+    good = {"docs/index.md": f"# 页\n\n{REF}\n", "docs/index.en.md": f"# Page\n\n{REF}\n", **CALC}
+    raw = {"docs/index.md": f"# 页\n\n{REF}\n\n\\`{CLAIM}`\n", "docs/index.en.md": f"# Page\n\n{REF}\n\n\\`{CLAIM}`\n"}
+    made, server = serve_project(good, i18n=True)
+    made.write(raw)
+    seen = server.wait_for("is published as text", 0)
+    seen = server.wait_for("Reloading browsers", seen)
+    for url, box in (("/", "代码片段运行失败"), ("/en/", "Snippet failed")):
+        page = server.page(url)
+        assert box in page and f"`{CLAIM}` is published as text: the build neither ran nor checked it" in page, url
+    made.write(good)
+    seen = server.wait_for("Reloading browsers", seen)
+    assert all("docexec-failure" not in server.page(url) for url in ("/", "/en/"))
+    assert server.process.poll() is None
