@@ -157,7 +157,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     elif not page.file.src_uri.endswith(".md"):
         return None
     # Fail closed: markup still shown as prose was neither run nor checked, whatever the reason.
-    raw = net.published(label, SESSION.texts.get(label, ""), html)
+    raw = net.published(label, SESSION.texts.get(label, ""), html, SESSION.cell_lines.get(label))
     if not raw:
         return html
     SESSION.failures.extend(raw)

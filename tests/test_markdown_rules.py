@@ -162,6 +162,9 @@ def test_the_net_reads_text_outside_code_only():
     assert codelines.raw_markup(f"<p>a <em>b</em> {REF.replace('<', '&lt;')}\nand [[1 | a.py | <em>x</em>]]</p>") == [
         REF, "[[1 | a.py | x]]"]
     assert [str(f) for f in net.published("docs/p.md", f"x\n\n{CLAIM}\n", f"<p>{CLAIM}</p>")][0].startswith("docs/p.md(3): ")
+    # a notebook page names the cell
+    assert [str(f) for f in net.published("docs/n.ipynb", f"x\n\n{CLAIM}\n", f"<p>{CLAIM}</p>", [1, 1, 2, 2])][0].startswith(
+        "docs/n.ipynb(2): ")
 
 
 # -- byte order marks ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ fence in a list or an admonition) is text the author shows, not markup to act on
 code is what the site's own Markdown decides, so it is asked: every candidate spot gets a unique
 marker, the page is rendered once with the site's extensions, and a spot is code when its marker
 lands inside ``<code>`` or ``<pre>``. A marker Markdown drops or puts in an attribute or comment
-counts as not code: the engine then acts on it, and the build's last check (``published``)
+counts as not code: the engine then acts on it. Either way the build's last check (net.py)
 fails a page that still shows raw markup, so a wrong answer here can never publish it quietly."""
 from __future__ import annotations
 

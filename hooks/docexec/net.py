@@ -14,8 +14,9 @@ from .errors import Failure
 from .markup import Where
 
 
-def published(label: str, source: str, html_text: str) -> list[Failure]:
-    """``html_text``: the page ``label`` rendered; ``source``: its Markdown, to name the line."""
+def published(label: str, source: str, html_text: str, cell_of: list[int] | None = None) -> list[Failure]:
+    """``html_text``: the page ``label`` rendered; ``source``: its Markdown, to name the line
+    (for a notebook, its Markdown text and ``cell_of``, the cell of each line)."""
     lines = source.split("\n")
     failures, used = [], set()
     for raw in codelines.raw_markup(html_text):
@@ -24,6 +25,8 @@ def published(label: str, source: str, html_text: str) -> list[Failure]:
         candidates = [n for n, line in enumerate(lines, start=1) if kind in line and n not in used]
         number = next((n for n in candidates if raw in lines[n - 1]), candidates[0] if candidates else 1)
         used.add(number)
+        if cell_of:
+            number = cell_of[number - 1] if number <= len(cell_of) else 1
         failures.append(Failure(label, number, (
             f"`{raw}` is published as text: the build neither ran nor checked it\n"
             "write a reference on a line of its own and a claim as [[expected | path.py:section | expression]], "
