@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from docexec import codelines, net, pages, render, report, server
+from docexec.anchors import ClaimFreeIds
 from docexec.cache import versions
 from docexec.engine import Session
 from docexec.errors import Failure, summary
@@ -62,6 +63,8 @@ def on_config(config: MkDocsConfig) -> None:
     config.extra["provenance"] = {**versions(), "date": built.strftime("%Y-%m-%d")}
     if CSS not in config.extra_css:
         config.extra_css.append(CSS)
+    if not any(isinstance(extension, ClaimFreeIds) for extension in config.markdown_extensions):
+        config.markdown_extensions.append(ClaimFreeIds())  # a claim's number never moves its heading's anchor
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
-from conftest import REPO, docexec_lines, environment
+from conftest import REPO, config, docexec_lines, environment
 
 SNIPPETS = {
     "snippets/a.py": "# %% s\nx = 1\nprint(x)\n",
@@ -55,8 +56,8 @@ def test_pages_out_of_step_fail_naming_both_files_and_lines(project):
     assert docexec_lines(made.build().log) == [
         "ERROR   -  docexec: 3 problems with the documentation's snippets",
         "docs/index.md(5): the translation is out of step: claim 1 differs between docs/index.md(5) and docs/index.en.md(5)",
-        "    docs/index.md: snippets/a.py:s | x",
-        "    docs/index.en.md: snippets/a.py:s | x + 0",
+        "    docs/index.md: 1 ± 0.5 | snippets/a.py:s | x",
+        "    docs/index.en.md: 1 ± 0.5 | snippets/a.py:s | x + 0",
         "    a page and its translation show the same snippets and claims in the same order, under the same headings",
         "docs/index.md(8): the translation is out of step: snippet 1 differs between docs/index.md(8) and docs/index.en.md(8)",
         "    docs/index.md: snippets/a.py:s",
@@ -79,12 +80,12 @@ def test_a_changed_original_is_stale_until_recorded_and_shared_parts_never_are(p
     assert recorded.returncode == 0 and recorded.stdout.splitlines()[-1] == "3 sections recorded in translations.json"
     assert made.build("--strict").code == 0
 
-    # Re-wrapping, a checked number, code and outputs are shared: nothing to translate.
+    # Re-wrapping, a checked number (changed in both languages), code and outputs are shared: nothing to translate.
     made.write({"docs/index.md": ZH.replace("这一段\n    换了行", "这一段换了行").replace("[[1 |", "[[1.0 |"),
-                "snippets/a.py": "# %% s\nx = 1.0\nprint(int(x))\n"})
+                "docs/index.en.md": EN.replace("[[1 |", "[[1.0 |"), "snippets/a.py": "# %% s\nx = 1.0\nprint(int(x))\n"})
     assert made.build("--strict").code == 0
 
-    made.write({"docs/index.md": ZH.replace("这一段", "这一整段").replace("图一", "第一张图")})
+    made.write({"docs/index.md": ZH.replace("这一段", "这一整段").replace("图一", "第一张图"), "docs/index.en.md": EN})
     stale = made.build("--strict")
     assert stale.code == 1
     lines = stale.lines()
@@ -108,3 +109,57 @@ def test_a_changed_original_is_stale_until_recorded_and_shared_parts_never_are(p
     assert "both languages changed since the translation was last recorded" in made.build("--strict").log
     assert _record(made.root).stdout.splitlines() == ["recorded docs/index.md#第一节", "1 section recorded in translations.json"]
     assert made.build("--strict").code == 0
+
+
+def test_both_languages_state_the_same_checked_values(project):
+    # 1.2 ± 0.5 and 1 both hold for x = 1, but they say different things: the reader of one
+    # language would be told another number than the other's.
+    made = project({"docs/index.md": ZH.replace("[[1 |", "[[1.2 ± 0.5 |"), "docs/index.en.md": EN, **SNIPPETS}, i18n=True)
+    assert docexec_lines(made.build().log) == [
+        "ERROR   -  docexec: 1 problem with the documentation's snippets",
+        "docs/index.md(5): the translation is out of step: claim 1 differs between docs/index.md(5) and docs/index.en.md(5)",
+        "    docs/index.md: 1.2 ± 0.5 | snippets/a.py:s | x",
+        "    docs/index.en.md: 1 ± 0.5 | snippets/a.py:s | x",
+        "    a page and its translation show the same snippets and claims in the same order, under the same headings",
+        "",
+    ]
+    # The same value written otherwise is the same statement; a finer one is not.
+    made.write({"docs/index.md": ZH.replace("[[1 |", "[[1e0 |")})
+    assert "out of step" not in made.build().log
+    made.write({"docs/index.md": ZH.replace("[[1 |", "[[1.0 |")})
+    assert "    docs/index.md: 1 ± 0.05 | snippets/a.py:s | x" in made.build().lines()
+
+
+def test_a_translation_edited_alone_is_stale_until_recorded(project):
+    made = project({"docs/index.md": ZH, "docs/index.en.md": EN, **SNIPPETS}, i18n=True)
+    _record(made.root)
+    made.write({"docs/index.en.md": EN.replace(" This paragraph\n    wraps.", "")})  # a sentence deleted in English only
+    edited = made.build("--strict")
+    assert edited.code == 1
+    lines = edited.lines()
+    start = lines.index("WARNING -  docexec: docs/index.md(3): translation of section '第一节' in docs/index.en.md is stale: "
+                        "the translation changed since it was last reviewed (docs/index.en.md(3)), the original did not")
+    assert lines[start + 1] == "    check that it still says what the original says, then record it as reviewed with `make translated`"
+    assert "第二节" not in edited.log
+    assert _record(made.root).stdout.splitlines() == ["recorded docs/index.md#第一节", "1 section recorded in translations.json"]
+    assert made.build("--strict").code == 0
+
+
+def test_a_claims_number_in_a_heading_changes_neither_staleness_nor_the_anchor(project):
+    def pages(number: str) -> dict[str, str]:
+        return {"docs/index.md": ZH.replace("## 第二节", f"## 第二节\n\n    ## 均值约为 [[{number} | a.py:s | x]]"),
+                "docs/index.en.md": EN.replace("## Second", f"## First\n\n    ## First [[{number} | a.py:s | x]] {{: .wide }}")}
+
+    made = project({**pages("1"), **SNIPPETS}, i18n=True)
+    made.write({"mkdocs.yml": config(i18n=True).replace("  - admonition\n", "  - admonition\n  - attr_list\n")})
+    assert _record(made.root).stdout.splitlines()[-2:] == ["recorded docs/index.md#均值约为 ⟦claim⟧",
+                                                           "4 sections recorded in translations.json"]
+    for number in ("1", "1.0 ± 0.1"):
+        made.write(pages(number))
+        built = made.build("--strict")
+        assert built.code == 0, built.log
+        english = built.page("en/index.html")
+        # The ids the toc extension gives without the claim, repeats numbered in page order.
+        assert re.findall(r'<h2\b[^>]*\bid="([^"]*)"', english) == ["first", "first_1", "first_2"]
+        assert '<h2 class="wide" id="first_2">First <span class="docexec-claim"' in english
+        assert f'<a href="#first_2" class="nav-link">First {number.split()[0]}</a>' in english  # the contents show the number

@@ -40,6 +40,17 @@ class Expected:
             return f"[[{self.value!r}]]"
         return f"[[{'raises ' if self.kind == 'raises' else ''}{self.shown}]]"
 
+    def stated(self) -> str:
+        """What the claim checks, however it is written: both languages must state the same.
+        ``1e-1`` and ``0.1`` state the same; ``0.10`` and ``0.1`` do not (their tolerances differ)."""
+        if self.kind == "number":
+            return f"{self.value:.12g} ± {self.tolerance:.12g}"
+        if self.kind == "string":
+            return repr(self.value)
+        if self.kind == "shape":
+            return str(self.value)
+        return f"{'raises ' if self.kind == 'raises' else ''}{self.shown}"
+
 
 @dataclass(frozen=True)
 class Found:

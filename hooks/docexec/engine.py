@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import claims, codelines, compare, docnotebooks, expected, markup, net, pages, runner, translation
+from . import claims, codelines, compare, docnotebooks, expected, languages as twins, markup, net, pages, runner, translation
 from .markup import Where
 from .cache import Cache, key
 from .errors import DocexecError, Failure
@@ -43,6 +43,7 @@ class Session:
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
         self.setup: codelines.Setup | None = None  # the site's Markdown; read from mkdocs.yml when not set
         self._literal = codelines.Pages(codelines.Setup())
+        self.single: set[str] = set()  # pages declared single-language: they need no twin
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
 
     # -- one build ---------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class Session:
         return f"{len(self.results)} snippet files: {ran} run, {len(self.results) - ran} from cache ({self.seconds:.2f} s)"
 
     def _scan(self, docs_dir: Path) -> dict[str, markup.Markup]:
-        self.cells, self.texts, self.marked, self.cell_lines = {}, {}, {}, {}
+        self.cells, self.texts, self.marked, self.cell_lines, self.single = {}, {}, {}, {}, set()
         for path in sorted(docs_dir.rglob("*.ipynb")):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
             raw = path.read_text(encoding="utf-8-sig")  # as MkDocs reads its sources: a byte order mark is not text
@@ -115,6 +116,7 @@ class Session:
             if cells:
                 self.cells[label] = cells
             self.texts[label], self.cell_lines[label] = translation.notebook_text(raw)
+            self._declared(label, raw)
             self.marked[label] = markup.find(label, self.texts[label], includes=True, code=self.literal(label, self.texts[label]))
             self.failures.extend(net.notebook_markup(label, self.marked[label], cells, self.cell_lines[label]))
         pages = {}
@@ -122,16 +124,27 @@ class Session:
         for path in sorted(docs_dir.rglob("*.md"), key=lambda p: (p.parent.as_posix(), p.name.split(".")[0], len(p.suffixes), p.name)):
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
             self.texts[label] = path.read_text(encoding="utf-8-sig")
+            self._declared(label, self.texts[label])
             found = markup.find(label, self.texts[label], includes=self.includes, code=self.literal(label, self.texts[label]))
             self.failures.extend(found.failures)
             pages[label] = self.marked[label] = found
         return pages
 
+    def _declared(self, label: str, raw: str) -> None:
+        single = twins.declared(label, raw)
+        if isinstance(single, Failure):
+            self.failures.append(single)
+        elif single:
+            self.single.add(label)
+
     def _translations(self, languages: list[str]) -> None:
         record = translation.read_record(self.root)
         problems, self.stale = translation.check(self.texts, self.marked, languages, record, self.cell_lines)
-        self.failures.extend(problems)
-        for original, twin in translation.twins(sorted(self.texts), languages):
+        alone = twins.alone(sorted(self.texts), languages, self.single)
+        self.failures.extend(problems + alone)
+        for problem in alone:
+            self.page_problems[problem.file].append(str(problem))
+        for original, twin in twins.twins(sorted(self.texts), languages):
             for problem in problems:
                 if problem.file == original:
                     self.page_problems[original].append(str(problem))

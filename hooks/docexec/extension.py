@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from . import pages
+from .anchors import ClaimFreeIds
 from .engine import Session
 from .errors import DocexecError, summary
 from .options import Options, Site
@@ -41,6 +42,7 @@ class DocexecExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         md.registerExtensions([name for name in NEEDED if name not in _loaded(md)], {})
+        ClaimFreeIds().extendMarkdown(md)
         md.preprocessors.register(_Expand(md, self), "docexec", 35)  # before fenced blocks (superfences: 32)
 
     def session(self) -> Session:

@@ -9,6 +9,7 @@ from . import markup, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 from .docnotebooks import Cell
+from .languages import twins
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile
 
@@ -117,7 +118,7 @@ def _report(session: Session, language: str | None, to_root: str) -> str:
     mine = {label: (title(text), _url(label, languages)) for label, text in session.texts.items()
             if language_of(label, languages) == (language if language in languages else None)}
     rows = report.rows(session.files, session.results, session.uses, mine)
-    pairs = translation.twins(sorted(session.texts), languages)
+    pairs = twins(sorted(session.texts), languages)
     counts = {label: len(found.claims) for label, found in session.marked.items()}
     titles = {label: title(text) for label, text in session.texts.items()}
     named = {label: titles[label] if language not in languages else titles.get(_twin(label, pairs), titles[label]) for label in titles}

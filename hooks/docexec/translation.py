@@ -3,12 +3,16 @@
 its English twin. Code, outputs, figures and checked numbers are shared by both; only prose is
 translated. Two checks:
 
-- parity: both show the same snippets in the same order, the same claims (target and expression),
-  and the same heading structure. A difference is an error naming both files and lines.
+- parity: both show the same snippets in the same order, the same claims (what they state,
+  tolerance included, their target and expression), and the same heading structure. A difference
+  is an error naming both files and lines. Which pages pair up, and which may stand alone, is
+  languages.py's.
 - staleness: ``translations.json`` records, per section of the original, its prose and a hash of
   the twin's prose when the translation was last reviewed. A section whose original prose has
-  changed since is stale; a strict build fails on it, the build report shows the change as a diff,
-  and ``make translated`` records it after review.
+  changed since, or whose translation has changed alone, is stale; a strict build fails on it, the
+  build report shows the original's change as a diff, and ``make translated`` records it after
+  review. Claims are a placeholder in the prose, in headings too: their numbers are checked and
+  shared, never translated, so they never make a translation stale.
 """
 from __future__ import annotations
 
@@ -16,12 +20,13 @@ import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import markup
 from .errors import Failure
+from .languages import twins
 
 RECORD = "translations.json"
 HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*$")
@@ -43,17 +48,22 @@ class Stale:
     twin: str
     section: str
     line: int
-    state: str  # "stale": the original changed, the twin did not; "unrecorded": both changed; "new"
+    state: str  # "stale": the original changed, the twin did not; "unrecorded": both changed; "new";
+    # "edited": the twin changed alone (only its hash is recorded, so there is no diff to show)
     diff: str  # the original's change, as a unified diff of paragraphs
+    twin_line: int = 0  # where the section starts in the twin (a notebook's: its cell)
 
     def __str__(self) -> str:
         what = {"stale": "the original changed and its translation did not",
                 "unrecorded": "both languages changed since the translation was last recorded",
-                "new": "no reviewed translation is recorded for it"}[self.state]
+                "new": "no reviewed translation is recorded for it",
+                "edited": f"the translation changed since it was last reviewed ({self.twin}({self.twin_line})), "
+                          "the original did not"}[self.state]
         message = f"translation of section {self.section!r} in {self.twin} is stale: {what}\n"
         if self.diff:
             message += f"the original's change ('-' recorded, '+' now):\n{self.diff}\n"
-        return str(Failure(self.page, self.line, message + "update the translation, then record it as reviewed with `make translated`"))
+        fix = "check that it still says what the original says" if self.state == "edited" else "update the translation"
+        return str(Failure(self.page, self.line, f"{message}{fix}, then record it as reviewed with `make translated`"))
 
 
 Pair = tuple[str, str, list["Section"], list["Section"]]  # original, twin, and their sections
@@ -85,7 +95,13 @@ def check(texts: dict[str, str], found: dict[str, markup.Markup], languages: lis
           cells: dict[str, list[int]] | None = None) -> tuple[list[Failure], list[Stale]]:
     """Parity failures and stale sections of every page that has a translation."""
     failures, pairs = paired(texts, found, languages, cells)
-    return failures, [item for original, twin, mine, theirs in pairs for item in stale(original, twin, mine, theirs, record)]
+    where = cells or {}
+    return failures, [replace(item, twin_line=_cell(where.get(twin), item.twin_line)) for original, twin, mine, theirs in pairs
+                      for item in stale(original, twin, mine, theirs, record)]
+
+
+def _cell(cells: list[int] | None, line: int) -> int:
+    return cells[line - 1] if cells and 0 < line <= len(cells) else line
 
 
 def notebook_text(raw: str) -> tuple[str, list[int]]:
@@ -111,28 +127,13 @@ def notebook_text(raw: str) -> tuple[str, list[int]]:
     return "\n".join(lines), cell_of
 
 
-def twins(labels: list[str], languages: list[str]) -> list[tuple[str, str]]:
-    """(original, twin) pairs among page labels: docs/x.md with docs/x.en.md, .ipynb likewise."""
-    found = set(labels)
-    pairs = []
-    for label in labels:
-        stem, dot, suffix = label.rpartition(".")
-        if any(stem.endswith(f".{language}") for language in languages):
-            continue
-        for language in languages:
-            twin = f"{stem}.{language}{dot}{suffix}"
-            if twin in found:
-                pairs.append((label, twin))
-    return pairs
-
-
 def outline(text: str, found: markup.Markup) -> tuple[list[tuple[int, str]], list[tuple[int, str]], list[tuple[int, str]]]:
     """What both languages must share, with lines: headings' levels, references, claims."""
-    headings = [(line, "#" * len(match["level"])) for line, match in _headings(text)]
+    levels = [(line, "#" * len(match["level"])) for line, match in headings(text)]
     references = [(ref.line, ref.target.label + "".join(f' {k}="{v}"' for k, v in sorted(ref.options.items())
                                                         if k not in ("alt", "caption", "title"))) for ref in found.references]
-    claims = [(item.line, f"{item.target.label} | {item.expression}") for item in found.claims]
-    return headings, references, claims
+    claims = [(item.line, f"{item.expected.stated()} | {item.target.label} | {item.expression}") for item in found.claims]
+    return levels, references, claims
 
 
 def parity(original: str, twin: str, first: tuple[list[tuple[int, str]], ...], second: tuple[list[tuple[int, str]], ...]) -> list[Failure]:
@@ -162,8 +163,10 @@ def sections(text: str, found: markup.Markup) -> list[Section]:
     skip = {ref.line for ref in found.references}
     for item in found.claims:
         lines[item.line - 1] = lines[item.line - 1][:item.start] + "\x00" * (item.end - item.start) + lines[item.line - 1][item.end:]
-    # Keyed by the heading's words, without an attr_list id ("准确的递推式 {#exact-recurrence}").
-    heads = {line: re.sub(r"\s*\{[^}]*\}\s*$", "", match["text"]).strip() for line, match in _headings(text)}
+    # Keyed by the heading's words, without an attr_list id ("准确的递推式 {#exact-recurrence}"),
+    # a claim as its placeholder: "均值约为 ⟦claim⟧".
+    heads = {line: _placeholders(re.sub(r"\s*\{[^}]*\}\s*$", "", lines[line - 1][match.start("text"):match.end("text")])).strip()
+             for line, match in headings(text)}
     code = _code_lines(lines)
     result: list[Section] = []
     seen: dict[str, int] = {}
@@ -173,12 +176,12 @@ def sections(text: str, found: markup.Markup) -> list[Section]:
             result.append(Section(key, start, _prose(body)))
             seen[heads[number]] = seen.get(heads[number], 0) + 1
             key = heads[number] + (f" ({seen[heads[number]]})" if seen[heads[number]] > 1 else "")
-            start, body = number, [lines[number - 1].strip()]
+            start, body = number, [_placeholders(lines[number - 1].strip())]
             continue
         if number in skip:
             body.extend(OPTION_TEXT.findall(line))
         elif number not in code:
-            body.append(re.sub("\x00+", "⟦claim⟧", line))
+            body.append(_placeholders(line))
     result.append(Section(key, start, _prose(body)))
     return [s for s in result if s.prose or s.key != "(top)"]
 
@@ -187,17 +190,19 @@ def stale(original: str, twin: str, mine: list[Section], theirs: list[Section], 
     recorded = record.get(original, {})
     found = []
     for index, section in enumerate(mine):
-        twin_prose = theirs[index].prose if index < len(theirs) else ""
+        twin_prose, twin_line = (theirs[index].prose, theirs[index].line) if index < len(theirs) else ("", 0)
         entry = recorded.get(section.key)
         if entry is None:
-            found.append(Stale(original, twin, section.key, section.line, "new", ""))
+            found.append(Stale(original, twin, section.key, section.line, "new", "", twin_line))
             continue
         if entry.get("original") == section.prose:
+            if entry.get("twin") != _hash(twin_prose):  # edited alone: a deleted sentence is no translation
+                found.append(Stale(original, twin, section.key, section.line, "edited", "", twin_line))
             continue
         state = "stale" if entry.get("twin") == _hash(twin_prose) else "unrecorded"
         diff = "\n".join(list(difflib.unified_diff(entry.get("original", "").split("\n"), section.prose.split("\n"),
                                                    "recorded", "now", n=1, lineterm=""))[2:])
-        found.append(Stale(original, twin, section.key, section.line, state, diff))
+        found.append(Stale(original, twin, section.key, section.line, state, diff, twin_line))
     return found
 
 
@@ -218,7 +223,8 @@ def write_record(root: Path, data: dict[str, Any]) -> None:
     (root / RECORD).write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _headings(text: str) -> list[tuple[int, re.Match[str]]]:
+def headings(text: str) -> list[tuple[int, re.Match[str]]]:
+    """The page's ATX headings outside code, with their lines."""
     lines = text.split("\n")
     code = _code_lines(lines)
     return [(n, m) for n, line in enumerate(lines, start=1) if n not in code and (m := HEADING.match(line))]
@@ -238,6 +244,10 @@ def _code_lines(lines: list[str]) -> set[int]:
             fence = opener["fence"]
             inside.add(number)
     return inside
+
+
+def _placeholders(line: str) -> str:
+    return re.sub("\x00+", "⟦claim⟧", line)
 
 
 def _prose(lines: list[str]) -> str:
