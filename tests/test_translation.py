@@ -163,3 +163,15 @@ def test_a_claims_number_in_a_heading_changes_neither_staleness_nor_the_anchor(p
         assert re.findall(r'<h2\b[^>]*\bid="([^"]*)"', english) == ["first", "first_1", "first_2"]
         assert '<h2 class="wide" id="first_2">First <span class="docexec-claim"' in english
         assert f'<a href="#first_2" class="nav-link">First {number.split()[0]}</a>' in english  # the contents show the number
+
+
+def test_claims_stay_out_of_heading_ids_for_any_python_markdown_host():
+    import markdown
+    from docexec.anchors import ClaimFreeIds
+
+    claim = '<span class="docexec-claim" title="checked: x = 0.1">0.1</span>'
+    text = f"## The mean is about {claim} here\n\n## The mean is about here\n\n## Fixed {claim} {{#kept}}\n"
+    html = markdown.markdown(text, extensions=["attr_list", "toc", ClaimFreeIds()])
+    assert html.splitlines() == [f'<h2 id="the-mean-is-about-here">The mean is about {claim} here</h2>',
+                                 '<h2 id="the-mean-is-about-here_1">The mean is about here</h2>',
+                                 f'<h2 id="kept">Fixed {claim}</h2>']
