@@ -19,17 +19,19 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 HEADING = re.compile(r"[Hh][1-6]")
 CLAIM_OPEN = '<span class="docexec-claim'  # how render.claim starts a claim
+# A heading whose claims are out while toc runs: its text and its children's tails as they were.
+Hidden = list[tuple[etree.Element, str | None, list[tuple[etree.Element, str | None]]]]
 
 
 class ClaimFreeIds(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        hidden: list[tuple[etree.Element, str | None, list[tuple[etree.Element, str | None]]]] = []
+        hidden: Hidden = []
         md.treeprocessors.register(_Hide(md, hidden), "docexec_anchors_hide", 6)  # after attr_list (8), before toc (5)
         md.treeprocessors.register(_Restore(md, hidden), "docexec_anchors_restore", 4)
 
 
 class _Hide(Treeprocessor):
-    def __init__(self, md: Markdown, hidden: list) -> None:  # type: ignore[type-arg]
+    def __init__(self, md: Markdown, hidden: Hidden) -> None:
         super().__init__(md)
         self.hidden = hidden
 
@@ -78,7 +80,7 @@ class _Hide(Treeprocessor):
 
 
 class _Restore(Treeprocessor):
-    def __init__(self, md: Markdown, hidden: list) -> None:  # type: ignore[type-arg]
+    def __init__(self, md: Markdown, hidden: Hidden) -> None:
         super().__init__(md)
         self.hidden = hidden
 
