@@ -10,20 +10,21 @@ import json
 import math
 import os
 import platform
+import re
 import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from . import VERSION
+from . import VERSION, sources
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile, valid_name
 
-FORMAT = 1  # of the entry files; an entry of another format is ignored
+FORMAT = 2  # of the entry files; an entry of another format is ignored (2: the inputs a result was computed from)
 # The code that shapes an output (how it runs, captures and rewrites paths): a change to it is
 # a new engine, even when nobody remembered to bump VERSION.
-ENGINE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("child.py", "paths.py"))).hexdigest()[:16]
+ENGINE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("child.py", "guard.py", "paths.py"))).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,13 +50,25 @@ def key(file: SnippetFile, claims: dict[str, list[str]], settings: dict[str, Any
 
 
 class Cache:
-    """A folder of JSON entries, one per key; safe for several builds at once."""
+    """A folder of JSON entries, one per key; safe for several builds at once. An entry is served
+    only while every file its run read is as it was then, in the checkout at ``root`` (which
+    may be another one than where it was made: CI restores the cache)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, root: Path | None = None) -> None:
         self.folder = folder
+        self.root = root  # None: no checkout to compare with, so no entry with inputs is served
         self.memory: dict[str, FileResult] = {}  # lives as long as the hook: `mkdocs serve` reuses it
 
     def get(self, key: str) -> FileResult | None:
+        found = self._get(key)
+        if found is None or not found.inputs:
+            return found
+        if self.root is None or not sources.unchanged(self.root, found.inputs):
+            self.memory.pop(key, None)
+            return None  # computed from other data: run again
+        return found
+
+    def _get(self, key: str) -> FileResult | None:
         if key in self.memory:
             return self.memory[key]
         try:
@@ -69,8 +82,9 @@ class Cache:
         return result
 
     def put(self, result: FileResult) -> None:
-        """Store a successful result; failures are always re-run."""
-        if not result.ok:
+        """Store a successful result; failures are always re-run, and so is a file that started a
+        process: what that process read is unknown, so nothing could tell when the result is stale."""
+        if not result.ok or result.spawned:
             return
         self.memory[result.key] = result
         path = self._path(result.key)
@@ -105,7 +119,9 @@ def entry_result(entry: object, key: str) -> FileResult | None:
         return None
     if not isinstance(data["sections"], list) or not _count(data["expected_sections"]) or not _seconds(data["duration"]):
         return None
-    if not isinstance(data["cached"], bool):
+    if not isinstance(data["cached"], bool) or data["spawned"] is not False or data["problems"] != []:
+        return None  # put() stores neither
+    if not (isinstance(data["inputs"], dict) and all(_input(p, s) for p, s in data["inputs"].items())):
         return None
     sections = [_section(s) for s in data["sections"]]
     if None in sections:
@@ -147,6 +163,17 @@ def _claim(value: object) -> bool:
             and (value["bool"] is None or isinstance(value["bool"], bool))
             and (numbers is None or (isinstance(numbers, list) and all(_number(v) for v in numbers)))
             and isinstance(ints, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in ints))
+
+
+INPUT_STATE = re.compile(r"^(absent|(file|folder):[0-9a-f]{64})$")
+
+
+def _input(path: object, state: object) -> bool:
+    # The path is read from the checkout before the entry is served: it must stay inside it.
+    if not (isinstance(path, str) and isinstance(state, str) and INPUT_STATE.match(state)):
+        return False
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts and "\0" not in path
 
 
 def _strings(value: object) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy
 import torch
 
-from . import processes
+from . import guard, processes
 from .paths import portable
 
 FIGURE_DPI = 110
@@ -48,6 +48,7 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
     _reset_state(job["seed"], job["threads"])
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
     sys.argv = [job["path"]]
+    _as_script(job)
     for index, (name, line, code) in enumerate(job["sections"]):
         conn.send(("start", index, _offset()))
         started = time.perf_counter()
@@ -57,12 +58,23 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
         wanted = job["claims"].get(name, []) + (job["claims"].get("", []) if index == len(job["sections"]) - 1 else [])
         claims = {expr: _evaluate(expr, namespace) for expr in wanted}  # "": after the whole file
         conn.send(("done", index, error, duration, claims, end, figures))
+        conn.send(("inputs", guard.report()))
         if error is not None:
             break
     sys.stdout.flush()
     sys.stderr.flush()
     processes.end_descendants()
     conn.send(("end",))
+
+
+def _as_script(job: dict[str, Any]) -> None:
+    """As `python snippets/x/f.py` runs it: its folder first on sys.path (``from helper import f``
+    finds helper.py beside it), no __pycache__ written into snippets/; then the guard, which
+    records what the file reads and refuses changes to the build's sources."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(job["path"])))
+    sys.dont_write_bytecode = True
+    settings = job["guard"]
+    guard.install(job["root"], job["path"], settings["protected"], settings["ignored"])
 
 
 def _figures() -> list[str]:
@@ -163,6 +175,7 @@ def _traceback(error: BaseException, path: str) -> str:
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != path:
         tb = tb.tb_next
+    tb = guard.cut(tb)
     return "".join(traceback.format_exception(type(error), error, tb)).rstrip()
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import claims, codelines, compare, docnotebooks, expected, languages as twins, markup, net, pages, runner, translation
+from . import claims, codelines, compare, docnotebooks, expected, languages as twins, markup, net, pages, runner, sources, translation
 from .markup import Where
 from .cache import Cache, key
 from .errors import DocexecError, Failure
@@ -45,6 +45,7 @@ class Session:
         self._literal = codelines.Pages(codelines.Setup())
         self.single: set[str] = set()  # pages declared single-language: they need no twin
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
+        self.held = sources.Held()  # files whose run changed the sources: not run again (serve)
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ class Session:
         self.root, self.options = root, options
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
         if self.cache is None or self.cache.folder != root / options.cache_dir:
-            self.cache = Cache(root / options.cache_dir)
+            self.cache = Cache(root / options.cache_dir, root)
         self.files, self.results, self.failures, self.recorded, self.figures, self.notebooks = {}, {}, [], [], {}, {}
         self.problems, self.claim_problems = defaultdict(list), {}
         self.page_problems, self.stale = defaultdict(list), []
@@ -87,7 +88,10 @@ class Session:
         jobs, uses, claims, _ = self._planned
         self._planned = None
         began = time.monotonic() - self.seconds
-        fresh = runner.run_all(jobs, runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads))
+        settings = runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads,
+                                   protected=tuple(sources.protected(root, docs_dir)),
+                                   ignored=tuple(sources.ignored(str(self.root), self.options.cache_dir)))
+        fresh = runner.run_guarded(jobs, settings, self.held)
         assert self.cache is not None
         for result in fresh:
             self.cache.put(result)
@@ -203,7 +207,10 @@ class Session:
                     expressions[item.target.section or ""].append(item.expression)
             file_key = key(file, expressions, settings)
             hit = None if self.options.rerun else self.cache.get(file_key)
-            if hit is not None:
+            held = self.held.holding(path, file_key)
+            if held is not None:
+                self._fail(_places(self.uses[path]), held, (path, None))
+            elif hit is not None:
                 self.results[path] = FileResult(**{**hit.__dict__, "cached": True})
             else:
                 jobs.append(Job(file, file_key, dict(expressions), self.options.timeout))
@@ -223,6 +230,8 @@ class Session:
                             + self.problems[(path, section.name)][-1])
                     continue
                 self._check_output(places, label, path, file, section)
+            for problem in result.problems:
+                self._fail(_places(by_section), problem, (path, None))
             for page, item in claims.get(path, []):
                 self._check_claim(page, item, result)
             if self.options.accept:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import processes, server
+from . import processes, server, sources
 from .paths import portable
 from .sections import SnippetFile
 
@@ -40,10 +40,16 @@ class FileResult:
     duration: float
     expected_sections: int  # how many the file has; fewer results means a section failed
     cached: bool = False
+    # What the result depends on besides its code: project files it read or listed (relative
+    # path -> sources.state), served from the cache only while they are unchanged.
+    inputs: dict[str, str] = field(default_factory=dict)
+    spawned: bool = False  # it started a process, whose reads and writes no hook sees
+    problems: list[str] = field(default_factory=list)  # refused writes it caught, sources it changed
 
     @property
     def ok(self) -> bool:
-        return len(self.sections) == self.expected_sections and all(s.status == "ok" for s in self.sections)
+        return (len(self.sections) == self.expected_sections and all(s.status == "ok" for s in self.sections)
+                and not self.problems)
 
     def section(self, name: str) -> SectionResult | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -63,6 +69,8 @@ class Settings:
     seed: int = 0
     threads: int = 1
     workers: int = max(1, min(4, os.cpu_count() or 1))
+    protected: tuple[str, ...] = ()  # the build's sources (sources.protected): no snippet may change them
+    ignored: tuple[str, ...] = ()  # read by snippets but not their inputs (sources.ignored)
 
 
 def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
@@ -98,6 +106,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
         "root": settings.root, "path": job.file.path, "output": output,
         "sections": [(s.name, s.line, s.code) for s in sections],
         "claims": job.claims, "seed": settings.seed, "threads": settings.threads,
+        "guard": {"protected": list(settings.protected), "ignored": list(settings.ignored)},
     }
     began = time.monotonic()
     reader, writer = context.Pipe(duplex=False)
@@ -106,6 +115,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
     writer.close()
     results: list[SectionResult] = []
     current, offset, finished = -1, 0, False
+    seen: dict[str, Any] | None = None  # the guard's last report
     deadline = time.monotonic() + STARTUP_TIMEOUT
     try:
         while not stop.is_set():
@@ -120,6 +130,8 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                         began = time.monotonic()  # run time excludes waiting for the fork server
                     current, offset = message[1], message[2]
                     deadline = time.monotonic() + sections[current].options.get("timeout", job.timeout)
+                elif message[0] == "inputs":
+                    seen = message[1]
                 elif message[0] == "done":
                     _, index, error, duration, claims, end, figures = message
                     status = "ok" if error is None else "error"
@@ -155,7 +167,36 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
         # Whatever ended the file, nothing it started may outlive it; the costlier search for
         # processes that left its session only when it did not end by itself.
         _end(process, None if finished else output)
-    return FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections))
+    result = FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections))
+    _add_inputs(result, seen, settings.root)
+    return result
+
+
+def _add_inputs(result: FileResult, seen: dict[str, Any] | None, root: str) -> None:
+    """Hashed now, after the run: the state the output was computed from."""
+    if seen is None:
+        return
+    result.inputs = sources.states(root, seen["reads"] + seen["listed"])
+    result.spawned = seen["spawned"]
+    if all(s.status == "ok" for s in result.sections):  # else the refusal is in the section's traceback
+        result.problems.extend(f"{result.path}({line}): {message}\n(the snippet caught the PermissionError; "
+                               "the build fails anyway, as the snippet did not do what it meant to)"
+                               for line, message in seen["refused"])
+
+
+def run_guarded(jobs: list[Job], settings: Settings, held: sources.Held) -> list[FileResult]:
+    """``run_all``, with the build's sources fingerprinted before and after: a change (which only a
+    process a snippet started can make, past the guard) fails the files blamed for it."""
+    if not jobs:
+        return []
+    before = sources.fingerprint(settings.root, list(settings.protected))
+    results = run_all(jobs, settings)
+    changed = sources.changes(before, sources.fingerprint(settings.root, list(settings.protected)))
+    blamed = held.blame(results, changed)
+    for result in results:
+        if result.path in blamed:
+            result.problems.append(blamed[result.path])
+    return results
 
 
 def _timed_out(process: Any, file: SnippetFile, index: int, limit: float, output: str, offset: int, root: str) -> SectionResult:

@@ -1,0 +1,181 @@
+# guard: inside a snippet's fork, records the project files it reads and refuses changes to the build's sources.
+"""A PEP 578 audit hook, installed by ``child`` in the fork that runs one snippet file (never in
+the server or the build: audit hooks cannot be removed, and the fork is thrown away).
+
+- Every project file the snippet opens for reading (found or not), every project folder it lists
+  and every project module it imports is an input: the runner hashes them after the run and the
+  cache serves the result only while they are unchanged (``sources.unchanged``).
+- Writing, creating, deleting, renaming, chmod and the like inside the build's sources (the docs
+  folder, ``snippets/``, ``mkdocs.yml``, the folders ``mkdocs serve`` watches) raise
+  PermissionError at the snippet's line; refusals are also reported, so one the snippet catches
+  still fails the build.
+- Starting a process is noted: a process is beyond the hook, and if the sources change anyway,
+  ``sources.blame`` names the files that started one.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from types import TracebackType
+from typing import Any
+
+HOOK_FILE = os.path.abspath(__file__)
+IMPORTLIB = "<frozen importlib._bootstrap_external>"
+# event -> the positions of its path arguments and of the dir_fd each is relative to (None: none)
+CHANGES: dict[str, tuple[tuple[int, int | None], ...]] = {
+    "os.remove": ((0, 1),), "os.rmdir": ((0, 1),), "os.mkdir": ((0, 2),), "os.chmod": ((0, 2),),
+    "os.chown": ((0, 3),), "os.utime": ((0, 3),), "os.truncate": ((0, None),), "os.chflags": ((0, None),),
+    "os.lchflags": ((0, None),), "os.setxattr": ((0, None),), "os.removexattr": ((0, None),),
+    "os.mkfifo": ((0, 2),), "os.mknod": ((0, 3),), "os.rename": ((0, 2), (1, 3)), "os.link": ((1, 3),),
+    "os.symlink": ((1, 2),), "shutil.rmtree": ((0, 1),), "shutil.copyfile": ((1, None),),
+    "shutil.copytree": ((1, None),), "shutil.chown": ((0, None),),
+}
+VERBS = {"remove": "delete", "rmdir": "delete", "rmtree": "delete", "mkdir": "create a folder at", "utime": "change the times of",
+         "copyfile": "copy onto", "copytree": "copy into", "symlink": "create a link at", "link": "create a link at",
+         "mkfifo": "create", "mknod": "create", "setxattr": "change the attributes of",
+         "removexattr": "change the attributes of", "chflags": "change the flags of", "lchflags": "change the flags of"}
+SPAWNS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn", "os.startfile"}
+LISTS = {"os.listdir", "os.scandir"}
+WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+class Guard:
+    def __init__(self, root: str, script: str, protected: list[str], ignored: list[str]) -> None:
+        self.root = os.path.realpath(root)
+        self.script = script  # the snippet's path as its code objects name it (relative to root)
+        self.protected = [os.path.realpath(p) for p in protected]
+        self.ignored = [os.path.realpath(p) for p in ignored if p]
+        self.reads: set[str] = set()  # project-relative paths
+        self.listed: set[str] = set()
+        self.refused: list[tuple[int, str]] = []  # (the snippet's line, why), in the order they happened
+        self.spawned = False
+        self.modules_before = set(sys.modules)
+        self.busy = False  # the hook's own calls must not re-enter it
+
+    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
+        if self.busy or not (event == "open" or event in CHANGES or event in SPAWNS or event in LISTS):
+            return
+        self.busy = True
+        try:
+            self._event(event, args)
+        finally:
+            self.busy = False
+
+    def _event(self, event: str, args: tuple[Any, ...]) -> None:
+        if event in SPAWNS:
+            self.spawned = True
+        elif event == "open":
+            path, flags = args[0], args[2]
+            if not isinstance(path, (str, bytes, os.PathLike)):
+                return  # an fd: what it refers to was checked when it was opened
+            accmode = flags & os.O_ACCMODE
+            if flags & WRITING:
+                self._refuse_change("write", path, None)
+            if accmode in (os.O_RDONLY, os.O_RDWR):
+                self._note(self.reads, path, None)
+        elif event in LISTS:
+            if sys._getframe(2).f_code.co_filename != IMPORTLIB:  # the import system's own look-ups are not reads
+                self._note(self.listed, args[0] if args and args[0] is not None else ".", None)
+        else:
+            for position, fd_position in CHANGES[event]:
+                if position < len(args):
+                    dir_fd = args[fd_position] if fd_position is not None and fd_position < len(args) else None
+                    name = event.split(".")[-1]
+                    self._refuse_change(VERBS.get(name, name), args[position], dir_fd)
+
+    def _paths(self, path: Any, dir_fd: Any) -> tuple[str, str] | None:
+        """The path as named (its last component not followed) and as resolved, both absolute."""
+        if isinstance(path, int):
+            path = f"/proc/self/fd/{path}"
+            try:
+                path = os.readlink(path)
+            except OSError:
+                return None
+        path = os.fsdecode(path)
+        base = os.getcwd()
+        if isinstance(dir_fd, int) and dir_fd >= 0:
+            try:
+                base = os.readlink(f"/proc/self/fd/{dir_fd}")
+            except OSError:
+                pass
+        named = os.path.normpath(os.path.join(base, path))
+        return named, os.path.realpath(named)
+
+    def _refuse_change(self, what: str, path: Any, dir_fd: Any) -> None:
+        paths = self._paths(path, dir_fd)
+        if paths is None:
+            return
+        hit = next((p for p in paths for folder in self.protected if _inside(p, folder)), None)
+        if hit is None:
+            return
+        shown = os.path.relpath(hit, self.root) if _inside(hit, self.root) else hit
+        message = (f"refused: a snippet may not {what} {shown}, one of the build's sources (the docs folder, "
+                   "snippets/, mkdocs.yml and the folders mkdocs serve watches); write into a temporary folder "
+                   "(tempfile.mkdtemp()) or outside them")
+        self.refused.append((self._line(), message))
+        raise PermissionError(errno.EACCES, message)
+
+    def _note(self, into: set[str], path: Any, dir_fd: Any) -> None:
+        paths = self._paths(path, dir_fd)
+        if paths is None:
+            return
+        real = paths[1]
+        # A compiled module is its source's copy, and the source is recorded with the module.
+        if "__pycache__" in real.split(os.sep):
+            return
+        if _inside(real, self.root) and not any(_inside(real, folder) for folder in self.ignored):
+            into.add(os.path.relpath(real, self.root).replace(os.sep, "/"))
+
+    def _line(self) -> int:
+        """The snippet's line that is running (0 when the snippet's code is not on the stack)."""
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == self.script:
+                return frame.f_lineno
+            frame = frame.f_back  # type: ignore[assignment]
+        return 0
+
+    def report(self) -> dict[str, Any]:
+        """What the runner needs, in plain values (it crosses the pipe): sorted, so it is stable."""
+        self.busy = True  # reading module files below must not count as the snippet's reads
+        try:
+            for name in set(sys.modules) - self.modules_before:
+                found = getattr(sys.modules.get(name), "__file__", None)
+                if isinstance(found, str):
+                    self._note(self.reads, found, None)
+        finally:
+            self.busy = False
+        return {"reads": sorted(self.reads), "listed": sorted(self.listed), "refused": list(self.refused),
+                "spawned": self.spawned}
+
+
+_GUARD: Guard | None = None
+
+
+def install(root: str, script: str, protected: list[str], ignored: list[str]) -> None:
+    """Once per fork, before the snippet's first line."""
+    global _GUARD
+    _GUARD = Guard(root, script, protected, ignored)
+    sys.addaudithook(_GUARD)
+
+
+def report() -> dict[str, Any] | None:
+    return _GUARD.report() if _GUARD is not None else None
+
+
+def cut(tb: TracebackType | None) -> TracebackType | None:
+    """The traceback without the hook's own frame: a refusal reads as raised at the snippet's line."""
+    if tb is None or tb.tb_frame.f_code.co_filename == HOOK_FILE:
+        return None
+    head = tb
+    while tb.tb_next is not None:
+        if tb.tb_next.tb_frame.f_code.co_filename == HOOK_FILE:
+            tb.tb_next = None
+            break
+        tb = tb.tb_next
+    return head
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
