@@ -1,6 +1,7 @@
 # A snippet cannot change the sources the build reads: refused in its process, noticed after a process it started.
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -165,3 +166,17 @@ def test_under_serve_a_snippet_changing_the_sources_is_not_run_again_until_its_c
     assert "snippets/w.py was not run again" in server.page("/")
     made.write({"snippets/w.py": "print('ok')  # fixed\n"})  # new code: it runs again
     server.wait_for("docexec: 1 snippet files: 1 run, 0 from cache", seen)
+
+
+def test_the_fingerprint_leaves_out_dot_files_and_bytecode_but_sees_a_touch(tmp_path):
+    # An editor's swap file, or Python's bytecode beside a watched module, is no change to the sources.
+    (tmp_path / "docs/__pycache__").mkdir(parents=True)
+    (tmp_path / "docs/index.md").write_text("x\n")
+    before = sources.fingerprint(str(tmp_path), [str(tmp_path / "docs")])
+    (tmp_path / "docs/.index.md.swp").write_text("swap")
+    (tmp_path / "docs/__pycache__/m.cpython-311.pyc").write_bytes(b"\0")
+    assert sources.changes(before, sources.fingerprint(str(tmp_path), [str(tmp_path / "docs")])) == []
+    os.utime(tmp_path / "docs/index.md", ns=(1, 1))
+    (tmp_path / "docs/new.md").write_text("y\n")
+    assert sources.changes(before, sources.fingerprint(str(tmp_path), [str(tmp_path / "docs")])) == [
+        "touched docs/index.md (same content)", "created docs/new.md"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from docexec import compare, markup
-from docexec.cache import Cache, key
+from docexec.cache import FORMAT, Cache, key
 from docexec.errors import DocexecError
 from docexec.runner import FileResult, SectionResult
 from docexec.sections import PREAMBLE, parse
@@ -154,7 +154,7 @@ def _entry(**changes) -> dict:
     section = {k[len("section_"):]: v for k, v in changes.items() if k.startswith("section_")}
     result["sections"][0].update(section)
     result.update({k: v for k, v in changes.items() if not k.startswith("section_")})
-    return {"format": 1, "result": result}
+    return {"format": FORMAT, "result": result}
 
 
 def _without(field: str) -> dict:
@@ -164,8 +164,11 @@ def _without(field: str) -> dict:
 
 
 BAD_ENTRIES = {
-    "null": None, "list": [], "empty object": {}, "number": 3, "string": "text", "no result": {"format": 1},
-    "null result": {"format": 1, "result": None}, "other format": {"format": 2, "result": _entry()["result"]},
+    "null": None, "list": [], "empty object": {}, "number": 3, "string": "text", "no result": {"format": FORMAT},
+    "null result": {"format": FORMAT, "result": None}, "other format": {"format": FORMAT + 1, "result": _entry()["result"]},
+    "older format": {"format": FORMAT - 1, "result": _entry()["result"]},
+    "input outside the checkout": _entry(inputs={"../x": "absent"}), "input state a number": _entry(inputs={"x": 1}),
+    "started a process": _entry(spawned=True), "problems": _entry(problems=["changed docs/x.md"]),
     "sections a number": _entry(sections=3), "section a number": _entry(sections=[3]),
     "fewer sections than expected": _entry(sections=[]), "key a number": _entry(key=3), "other key": _entry(key="00" * 32),
     "path null": _entry(path=None), "duration a string": _entry(duration="fast"), "duration a bool": _entry(duration=True),

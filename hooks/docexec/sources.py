@@ -99,7 +99,7 @@ class Entry:
 
 def fingerprint(root: str, paths: list[str]) -> dict[str, Entry]:
     """Every file and folder under ``paths`` (names starting with a dot left out, as MkDocs does:
-    an editor's swap files must not count), keyed by their path relative to ``root``."""
+    an editor's swap files must not count; and bytecode), keyed by their path relative to ``root``."""
     found: dict[str, Entry] = {}
 
     def add(path: str) -> None:
@@ -124,7 +124,9 @@ def fingerprint(root: str, paths: list[str]) -> dict[str, Entry]:
     for top in paths:
         add(top)
         for folder, folders, files in os.walk(top):
-            folders[:] = [f for f in folders if not f.startswith(".")]
+            # __pycache__: Python writes it beside a watched module that the build itself imports
+            # (the fork server's first import on a fresh checkout), while the snippets run.
+            folders[:] = [f for f in folders if not f.startswith(".") and f != "__pycache__"]
             for name in folders + [f for f in files if not f.startswith(".")]:
                 add(os.path.join(folder, name))
     return found
