@@ -161,8 +161,13 @@ def test_under_serve_a_snippet_changing_the_sources_is_not_run_again_until_its_c
     seen = server.wait_for("the build's sources changed while snippets/w.py ran", start)
     seen = server.wait_for("snippets/w.py was not run again: its last run changed the build's sources", seen)
     server.wait_for("Reloading browsers", seen)
-    time.sleep(12)  # a loop rebuilt every ~2 s
-    assert _builds(server, start) == (2 if how == "process" else 3), "\n".join(server.lines[start:])
+    time.sleep(8)  # a loop rebuilt every ~2 s
+    builds = _builds(server, start)
+    # One build runs it, the next holds it (without a process: one more run first); a watcher
+    # reporting one change as two events may add a build, but then it stops.
+    assert builds in ((2, 3) if how == "process" else (3, 4)), "\n".join(server.lines[start:])
+    time.sleep(6)
+    assert _builds(server, start) == builds, "\n".join(server.lines[start:])
     assert "snippets/w.py was not run again" in server.page("/")
     made.write({"snippets/w.py": "print('ok')  # fixed\n"})  # new code: it runs again
     server.wait_for("docexec: 1 snippet files: 1 run, 0 from cache", seen)

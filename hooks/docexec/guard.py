@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import threading
 from types import TracebackType
 from typing import Any
 
@@ -37,6 +38,7 @@ VERBS = {"remove": "delete", "rmdir": "delete", "rmtree": "delete", "mkdir": "cr
          "removexattr": "change the attributes of", "chflags": "change the flags of", "lchflags": "change the flags of"}
 SPAWNS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn", "os.startfile"}
 LISTS = {"os.listdir", "os.scandir"}
+EVENTS = frozenset({"open", *CHANGES, *SPAWNS, *LISTS})  # every other event returns at once: it is called for all
 WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
@@ -51,16 +53,16 @@ class Guard:
         self.refused: list[tuple[int, str]] = []  # (the snippet's line, why), in the order they happened
         self.spawned = False
         self.modules_before = set(sys.modules)
-        self.busy = False  # the hook's own calls must not re-enter it
+        self.local = threading.local()  # .busy: the hook's own calls must not re-enter it (per thread)
 
     def __call__(self, event: str, args: tuple[Any, ...]) -> None:
-        if self.busy or not (event == "open" or event in CHANGES or event in SPAWNS or event in LISTS):
+        if event not in EVENTS or getattr(self.local, "busy", False):
             return
-        self.busy = True
+        self.local.busy = True
         try:
             self._event(event, args)
         finally:
-            self.busy = False
+            self.local.busy = False
 
     def _event(self, event: str, args: tuple[Any, ...]) -> None:
         if event in SPAWNS:
@@ -138,14 +140,14 @@ class Guard:
 
     def report(self) -> dict[str, Any]:
         """What the runner needs, in plain values (it crosses the pipe): sorted, so it is stable."""
-        self.busy = True  # reading module files below must not count as the snippet's reads
+        self.local.busy = True  # the look-ups below are not the snippet's reads
         try:
             for name in set(sys.modules) - self.modules_before:
                 found = getattr(sys.modules.get(name), "__file__", None)
                 if isinstance(found, str):
                     self._note(self.reads, found, None)
         finally:
-            self.busy = False
+            self.local.busy = False
         return {"reads": sorted(self.reads), "listed": sorted(self.listed), "refused": list(self.refused),
                 "spawned": self.spawned}
 
