@@ -47,12 +47,14 @@ class Guard:
         self.root = os.path.realpath(root)
         self.script = script  # the snippet's path as its code objects name it (relative to root)
         self.protected = [os.path.realpath(p) for p in protected]
-        self.ignored = [os.path.realpath(p) for p in ignored if p]
+        # As given and as resolved: most paths read (torch's, matplotlib's modules) are skipped by
+        # their prefix, before the cost of resolving them.
+        self.ignored = sorted({q for p in ignored if p for q in (os.path.abspath(p), os.path.realpath(p))})
         self.reads: set[str] = set()  # project-relative paths
         self.listed: set[str] = set()
         self.refused: list[tuple[int, str]] = []  # (the snippet's line, why), in the order they happened
         self.spawned = False
-        self.modules_before = set(sys.modules)
+        self.modules_seen = set(sys.modules)  # imported before the snippet, or already reported
         self.local = threading.local()  # .busy: the hook's own calls must not re-enter it (per thread)
 
     def __call__(self, event: str, args: tuple[Any, ...]) -> None:
@@ -86,8 +88,8 @@ class Guard:
                     name = event.split(".")[-1]
                     self._refuse_change(VERBS.get(name, name), args[position], dir_fd)
 
-    def _paths(self, path: Any, dir_fd: Any) -> tuple[str, str] | None:
-        """The path as named (its last component not followed) and as resolved, both absolute."""
+    def _named(self, path: Any, dir_fd: Any) -> str | None:
+        """The path as named, absolute (its links not followed)."""
         if isinstance(path, int):
             path = f"/proc/self/fd/{path}"
             try:
@@ -101,13 +103,13 @@ class Guard:
                 base = os.readlink(f"/proc/self/fd/{dir_fd}")
             except OSError:
                 pass
-        named = os.path.normpath(os.path.join(base, path))
-        return named, os.path.realpath(named)
+        return os.path.normpath(os.path.join(base, path))
 
     def _refuse_change(self, what: str, path: Any, dir_fd: Any) -> None:
-        paths = self._paths(path, dir_fd)
-        if paths is None:
+        named = self._named(path, dir_fd)
+        if named is None:
             return
+        paths = (named, os.path.realpath(named))  # the link itself, and what it leads to
         hit = next((p for p in paths for folder in self.protected if _inside(p, folder)), None)
         if hit is None:
             return
@@ -119,10 +121,10 @@ class Guard:
         raise PermissionError(errno.EACCES, message)
 
     def _note(self, into: set[str], path: Any, dir_fd: Any) -> None:
-        paths = self._paths(path, dir_fd)
-        if paths is None:
+        named = self._named(path, dir_fd)
+        if named is None or any(_inside(named, folder) for folder in self.ignored):
             return
-        real = paths[1]
+        real = os.path.realpath(named)
         # A compiled module is its source's copy, and the source is recorded with the module.
         if "__pycache__" in real.split(os.sep):
             return
@@ -142,7 +144,9 @@ class Guard:
         """What the runner needs, in plain values (it crosses the pipe): sorted, so it is stable."""
         self.local.busy = True  # the look-ups below are not the snippet's reads
         try:
-            for name in set(sys.modules) - self.modules_before:
+            fresh = set(sys.modules) - self.modules_seen
+            self.modules_seen |= fresh
+            for name in fresh:
                 found = getattr(sys.modules.get(name), "__file__", None)
                 if isinstance(found, str):
                     self._note(self.reads, found, None)
