@@ -132,3 +132,13 @@ def test_an_entry_naming_inputs_outside_the_checkout_or_of_another_shape_is_refu
     old = _entry({})
     old["format"] = 1
     assert entry_result(old, "ab" * 32) is None
+
+
+def test_a_file_that_starts_a_process_or_forks_is_never_cached(project):
+    # What the process reads is unknown: no cached result could know when it is stale.
+    made = project({PAGE: '--8<-- exec "sub.py"\n\n--8<-- exec "fork.py"\n\n--8<-- exec "plain.py"\n',
+                    "snippets/sub.py": "import subprocess\nsubprocess.run(['true'])\n",
+                    "snippets/fork.py": "import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)\n",
+                    "snippets/plain.py": "x = 1\n"})
+    assert _ran(made.build().log) == "3 snippet files: 3 run, 0 from cache"
+    assert _ran(made.build().log) == "3 snippet files: 2 run, 1 from cache"

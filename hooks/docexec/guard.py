@@ -9,8 +9,9 @@ the server or the build: audit hooks cannot be removed, and the fork is thrown a
   folder, ``snippets/``, ``mkdocs.yml``, the folders ``mkdocs serve`` watches) raise
   PermissionError at the snippet's line; refusals are also reported, so one the snippet catches
   still fails the build.
-- Starting a process is noted: a process is beyond the hook, and if the sources change anyway,
-  ``sources.blame`` names the files that started one.
+- Starting a process (or forking) is noted: what a process reads is unknown, so the result is
+  not cached; a process is beyond the hook, so if the sources change anyway, ``sources.Held``
+  blames the files that started one.
 """
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ VERBS = {"remove": "delete", "rmdir": "delete", "rmtree": "delete", "mkdir": "cr
          "mkfifo": "create", "mknod": "create", "setxattr": "change the attributes of",
          "removexattr": "change the attributes of", "chflags": "change the flags of", "lchflags": "change the flags of"}
 SPAWNS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn", "os.startfile"}
+FORKS = {"os.fork", "os.forkpty"}  # a fork keeps the hook, but what it reads is not reported back
 LISTS = {"os.listdir", "os.scandir"}
-EVENTS = frozenset({"open", *CHANGES, *SPAWNS, *LISTS})  # every other event returns at once: it is called for all
+EVENTS = frozenset({"open", *CHANGES, *SPAWNS, *FORKS, *LISTS})  # every other event returns at once: it is called for all
 WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
@@ -69,6 +71,9 @@ class Guard:
     def _event(self, event: str, args: tuple[Any, ...]) -> None:
         if event in SPAWNS:
             self.spawned = True
+        elif event in FORKS:
+            # The snippet's forks (a DataLoader's workers), not the engine's own (its code is not on the stack then).
+            self.spawned = self.spawned or self._line() != 0
         elif event == "open":
             path, flags = args[0], args[2]
             if not isinstance(path, (str, bytes, os.PathLike)):
