@@ -13,12 +13,9 @@ from docexec.runner import FileResult, SectionResult
 PAGE = "docs/index.md"
 USER = """
     # %% s
-    import os
     from helper import f
     print("helper says", f())
     print("data:", open("snippets/probe/data.txt").read().strip())
-    if os.path.exists("snippets/probe/extra.txt"):
-        print("extra")
     try:
         print("more:", open("snippets/probe/more.txt").read().strip())
     except FileNotFoundError:
