@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import compare, markup
+from . import compare, expected, markup
 from .errors import Failure
 from .markup import SNIPPETS, Markup, Target
 from .runner import FileResult
@@ -83,6 +83,11 @@ def check(root: Path, label: str, cells: list[Cell], files: dict[str, SnippetFil
                                                        f"{report or 'the figures differ'}\n"
                                                        "if the new output is right, record it with `make accept`"))
     if changed:
+        try:  # accept mode never writes through a link (a page linked to a file elsewhere)
+            expected.no_links(root, label, "notebook page", "`make accept` writes notebook pages only as plain files inside "
+                                                            "the repository: replace the link by the notebook itself")
+        except expected.Refused as error:
+            return [Failure(label, 0, str(error))], False
         path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
     return failures, changed
 

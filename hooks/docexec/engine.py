@@ -235,19 +235,26 @@ class Session:
             for page, item in claims.get(path, []):
                 self._check_claim(page, item, result)
             if self.options.accept:
-                for old in expected.stale(self.root, file):
-                    (self.root / old).unlink()
-                    self.recorded.append(f"removed {old}")
+                try:
+                    for old in expected.stale(self.root, file):
+                        self.recorded.append(expected.remove(self.root, old))
+                except expected.Refused as error:
+                    self._fail(_places(by_section), str(error), (path, None))
 
     def _check_output(self, places: list[tuple[str, int]], label: str, path: str, file: SnippetFile, section: runner.SectionResult) -> None:
+        try:
+            self._compare_output(places, label, path, file, section)
+        except expected.Refused as error:
+            self._fail(places, str(error), (path, section.name))
+
+    def _compare_output(self, places: list[tuple[str, int]], label: str, path: str, file: SnippetFile, section: runner.SectionResult) -> None:
         recorded = expected.read(self.root, path, section.name)
         where = expected.path(path, section.name)
         if self.options.accept:
             if section.output and (recorded is None or compare.normalise(recorded) != compare.normalise(section.output)):
                 self.recorded.append(expected.write(self.root, path, section.name, section.output))
             elif not section.output.strip() and recorded is not None:  # it prints nothing now
-                (self.root / where).unlink()
-                self.recorded.append(f"removed {where}")
+                self.recorded.append(expected.remove(self.root, where))
             return
         if recorded is None:
             if section.output.strip():
