@@ -22,6 +22,7 @@ from docexec.cache import versions
 from docexec.engine import Session
 from docexec.errors import Failure, summary
 from docexec.options import Options, SwitchError
+import strict_mode
 
 log = get_plugin_logger("docexec")
 CSS = "assets/docexec.css"  # the engine's styles (claims, figures, long outputs), served with the site
@@ -37,6 +38,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> None:
+    strict_mode.apply(config)  # first: from here on every warning counts under --strict, -q and -v too
     # Checked first, before any work: MkDocs prints a PluginError as one ERROR line and exits 1
     # (at `serve` start-up too); any other exception would be a traceback.
     global _options
