@@ -1,5 +1,7 @@
 # strict_mode: `mkdocs build --strict` fails on every warning, with -q and with -v too.
-"""Called first from docexec_hook's on_config. MkDocs counts a strict build's warnings with a
+"""Listed first under `hooks:` in mkdocs.yml, its on_config runs before every plugin's (priority
+100), so their warnings count too; docexec_hook's on_config also calls it first, for a site
+that lists only that hook. MkDocs counts a strict build's warnings with a
 handler on the ``mkdocs`` logger (``CountHandler`` in mkdocs/commands/build.py), so what the
 command line does to that logger decides what is counted:
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 
 PAGES = "mkdocs.structure.pages"  # the logger Page.render reads its level from
 
@@ -30,3 +33,8 @@ def apply(config: MkDocsConfig) -> None:
     pages = logging.getLogger(PAGES)
     if pages.getEffectiveLevel() <= logging.DEBUG:
         pages.setLevel(logging.INFO)
+
+
+@event_priority(100)  # MkDocs runs on_config handlers by priority, highest first (0 is the default)
+def on_config(config: MkDocsConfig) -> None:
+    apply(config)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import config
+from conftest import REPO, config
 
 # One warning each: MkDocs' own (a link to a missing page, an anchor missing on another page)
 # and the engine's (a translation with no reviewed version recorded). MkDocs reports anchors
@@ -56,3 +56,16 @@ def test_a_verbose_build_without_strict_still_reports_a_broken_anchor(project):
     built = made.build("-v")
     assert built.code == 0, built.log
     assert warning in built.lines()
+
+
+def test_warnings_of_plugins_configured_before_the_engine_count_too(project):
+    # The site lists hooks/strict_mode.py as a hook: its on_config runs before every other one
+    # (priority 100), wherever it is listed, so a warning logged there already counts.
+    made = project({"docs/index.md": "# Home\n",
+                    "early.py": "import logging\n\ndef on_config(config):\n"
+                                "    logging.getLogger('mkdocs.plugins.early').warning('early: a warning while configuring')\n"})
+    text = config().replace("hooks:\n", f"hooks:\n  - early.py\n  - {REPO / 'hooks' / 'strict_mode.py'}\n")
+    made.write({"mkdocs.yml": text})
+    built = made.build("--strict", "-q")
+    assert built.code == 1, built.log
+    assert "WARNING -  early: a warning while configuring" in built.lines()
