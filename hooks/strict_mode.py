@@ -1,9 +1,9 @@
 # strict_mode: `mkdocs build --strict` fails on every warning, with -q and with -v too.
 """Listed first under `hooks:` in mkdocs.yml, its on_config runs before every plugin's (priority
 100), so their warnings count too; docexec_hook's on_config also calls it first, for a site
-that lists only that hook. MkDocs counts a strict build's warnings with a
-handler on the ``mkdocs`` logger (``CountHandler`` in mkdocs/commands/build.py), so what the
-command line does to that logger decides what is counted:
+that lists only that hook. MkDocs counts a strict build's warnings with a handler on the
+``mkdocs`` logger (``CountHandler`` in mkdocs/commands/build.py), so what the command line does
+to that logger decides what is counted:
 
 - ``-q`` sets the ``mkdocs`` logger to ERROR: a warning is dropped before any handler sees it,
   so a stale translation or a broken link passes ``mkdocs build -q --strict`` (MkDocs issue
