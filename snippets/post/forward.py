@@ -27,18 +27,20 @@ for line in excerpt:  # re-wrap comment-only lines to fit the page
 print("\n".join(shown))
 
 # %% when
-# Running statistics change only when both flags are True.
+# Running statistics change only when both flags are True. Each module
+# keeps its buffers and gets both flags as attributes, so every row goes
+# through the `if` above (a module built with track_running_stats=False
+# has no buffers and could not update whatever the flags).
 x = torch.randn([4, 3, 8, 8]) + 5
 updated = {}
 for training in (True, False):
     for track in (True, False):
-        bn = torch.nn.BatchNorm2d(3, track_running_stats=track)
+        bn = torch.nn.BatchNorm2d(3)
         bn.train(training)
-        before = bn.running_mean
-        before = None if before is None else before.clone()
+        bn.track_running_stats = track
+        before = bn.running_mean.clone()
         bn(x)
-        changed = before is not None and not torch.equal(
-            before, bn.running_mean)
+        changed = not torch.equal(before, bn.running_mean)
         updated[training, track] = changed
         print(f"training={training!s:5}  "
               f"track_running_stats={track!s:5}  "
