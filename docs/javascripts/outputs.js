@@ -1,0 +1,30 @@
+// A wrapped line goes on under its own indentation, so a nested repr (a Sequential's children) or
+// the post's quoted code stays readable on a narrow screen: each line becomes a box whose
+// continuation hangs at the line's leading spaces plus two. The newlines stay text between the
+// boxes, so copying gives the text unchanged.
+function hangLines(code) {
+  if (code.dataset.lines !== undefined) return;  // already split (Material may show a page twice)
+  const nodes = [...code.childNodes];
+  if (nodes.some(n => n.nodeType !== Node.TEXT_NODE && n.textContent.includes("\n"))) return;  // markup across lines: leave it
+  code.dataset.lines = "";
+  code.textContent = "";
+  let line = null, text = "";
+  const close = () => {
+    line.style.setProperty("--hang", `${text.length - text.trimStart().length + 2}ch`);
+    code.append(line);
+  };
+  const open = () => { line = document.createElement("span"); line.className = "output-line"; text = ""; };
+  open();
+  for (const node of nodes) {
+    if (node.nodeType !== Node.TEXT_NODE) { line.append(node); text += node.textContent; continue; }
+    node.textContent.split("\n").forEach((part, i) => {
+      if (i) { close(); code.append("\n"); open(); }
+      if (part) { line.append(part); text += part; }
+    });
+  }
+  close();
+}
+
+document$.subscribe(() => {
+  document.querySelectorAll(".docexec-output:not(.docexec-source) pre > code, .post-code pre > code").forEach(hangLines);
+});
