@@ -121,3 +121,16 @@ def test_changing_a_chinese_section_makes_only_its_translation_stale(real_site, 
     stale = [line for line in done.stderr.splitlines() if "is stale" in line]
     assert len(stale) == 1 and f"translation of section '{heading[3:].split(' {')[0]}' in docs/norms.en.md is stale" in stale[0]
     assert "（改）" in done.stderr  # the Chinese change, as a diff
+
+
+def test_every_claim_renders_as_a_claim_and_the_posts_own_forward_paste_is_quoted(built):
+    root, _ = built
+    for page in sorted((root / "site").rglob("index.html")):
+        html = page.read_text()
+        # A claim whose checked value prints on indented lines once broke out of its title
+        # attribute: the rest of the paragraph became a code block, and the build still passed.
+        assert 'docexec-claim" title' not in html.replace('<span class="docexec-claim" title', ""), page
+    for page in ("index.html", "en/index.html"):
+        text = re.sub(r"<[^>]+>", "", (root / "site" / page).read_text())
+        assert "self.num_batches_tracked = self.num_batches_tracked + 1" in text  # the post's torch, as the author pasted it
+        assert "self.num_batches_tracked.add_(1)" in text  # and today's, read from the torch that built the site
