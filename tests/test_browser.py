@@ -253,6 +253,13 @@ FLAT_CONTINUATIONS = """() => [...document.querySelectorAll('.docexec-output:not
 }).map(line => line.textContent.slice(0, 60))"""
 
 
+NUMBERS_BESIDE_LINES = """() => [...document.querySelectorAll('article .highlighttable')].filter(t => t.offsetParent).filter(t => {
+    const number = t.querySelector('.linenodiv pre span'), code = t.querySelector('.code pre > code');
+    const first = [...code.querySelectorAll('span')].find(s => s.textContent.trim());
+    return number && first && Math.abs(number.getBoundingClientRect().top - first.getBoundingClientRect().top) > 1;
+}).map(t => t.textContent.slice(0, 60))"""
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("path", ["", "norms/", "pitfalls/"])
 def test_on_a_phone_words_stay_whole_code_stays_clear_of_the_copy_button_and_wrapped_lines_keep_their_indent(site, browser, language, path):
@@ -262,6 +269,7 @@ def test_on_a_phone_words_stay_whole_code_stays_clear_of_the_copy_button_and_wra
     assert page.evaluate(BROKEN_WORDS) == []  # "1e-" / "5", "(8," / "6)"
     assert page.evaluate(UNDER_THE_COPY_BUTTON, "article pre") == []  # source that scrolls sideways too
     assert page.evaluate(FLAT_CONTINUATIONS) == []
+    assert page.evaluate(NUMBERS_BESIDE_LINES) == []  # the strip above the code moved the numbers too
     if path == "pitfalls/":  # the nested Sequential wraps on a phone, and copying it gives the text unchanged
         text = page.evaluate("""() => [...document.querySelectorAll('.docexec-output pre > code')]
             .map(c => [c.innerText, c.textContent]).find(([shown]) => shown.startsWith('Sequential('))""")
