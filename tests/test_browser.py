@@ -217,6 +217,13 @@ CUT_OFF = """() => {  // the page scrolls sideways, or a formula reaches past th
         .map(m => m.textContent.slice(0, 60));
     return document.documentElement.scrollWidth > width ? ['page ' + document.documentElement.scrollWidth + ' px wide'].concat(cut) : cut;
 }"""
+NOTEBOOK_CODE_UNDER_THE_BUTTON = """() => [...document.querySelectorAll('.jp-InputArea-editor')].filter(editor => {
+    const button = editor.querySelector('clipboard-copy'), pre = editor.querySelector('pre');  // mkdocs-jupyter's own copy button
+    if (!button || !pre) return false;
+    const b = button.getBoundingClientRect(), walk = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT), rects = [];
+    for (let n; (n = walk.nextNode());) { const r = document.createRange(); r.selectNodeContents(n); rects.push(...r.getClientRects()); }
+    return b.width > 0 && rects.some(t => t.width > 0 && t.right > b.left && t.left < b.right && t.bottom > b.top && t.top < b.bottom);
+}).map(editor => editor.textContent.slice(0, 60))"""
 LINE_SCROLLED = """line => [...document.querySelectorAll('article pre')].filter(pre => pre.textContent.includes(line))
     .map(pre => [pre.scrollWidth, pre.clientWidth])"""
 
@@ -230,10 +237,12 @@ def test_the_notebook_page_shows_no_prompt_and_cuts_nothing_off(site, browser, l
     scrolled = page.evaluate(LINE_SCROLLED, key)
     assert len(scrolled) == 1 and scrolled[0][0] <= scrolled[0][1], scrolled
     assert page.evaluate(PROMPTS_SHOWN) == []
+    assert page.evaluate(NOTEBOOK_CODE_UNDER_THE_BUTTON) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)  # MathJax re-measures nothing, but layout settles
     assert page.evaluate(PROMPTS_SHOWN) == []
     assert page.evaluate(CUT_OFF) == []
+    assert page.evaluate(NOTEBOOK_CODE_UNDER_THE_BUTTON) == []
     assert page.evaluate(OVERFLOWING, ".jp-OutputArea-output pre") == []
     page.close()
     assert problems == []
