@@ -22,7 +22,7 @@ function hangLines(code) {
       if (part) { line.append(part); text += part; }
     });
   }
-  close();
+  if (line.childNodes.length) close();  // after the last newline: an empty box would add a line
 }
 
 document$.subscribe(() => {
