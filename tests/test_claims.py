@@ -75,6 +75,16 @@ def test_every_form_is_checked_and_shown_with_its_words(project):
     assert "[[" not in page.split('<div class="col-md-9"', 1)[-1].split("<footer", 1)[0]
 
 
+def test_a_value_printed_on_several_lines_stays_inside_its_claim(project):
+    made = project({PAGE: "Every weight is [[1 | x.py:s | torch.ones(2, 1, 1)]] at the start, and the text goes on.\n", **SNIPPET})
+    built = made.build("--strict")
+    assert built.code == 0, built.log
+    page = built.page("index.html")
+    assert ('<p>Every weight is <span class="docexec-claim" title="checked by the build: torch.ones(2, 1, 1) = '
+            'tensor([[[1.]],&#10;&#10;        [[1.]]])">1</span> at the start, and the text goes on.</p>') in page
+    assert "<pre" not in page.split('<div class="col-md-9"', 1)[-1].split("<footer", 1)[0]
+
+
 def test_each_form_that_does_not_hold_fails_with_what_the_value_was(project):
     made = project({
         PAGE: """

@@ -150,7 +150,9 @@ def claim(found: Claim, shown: str, language: str | None, problem: str | None = 
 
 
 def _pipes(text: str) -> str:
-    return text.replace("|", "&#124;")
+    # A value printed on several lines (a 3-D tensor) holds blank and indented lines, which would
+    # end the paragraph and open a code block: the title keeps its lines as entities instead.
+    return text.replace("|", "&#124;").replace("\n", "&#10;")
 
 
 def fence(text: str, info: str) -> str:
