@@ -34,7 +34,8 @@ for name, shared in members.items():
 # page links the one in its own.
 TITLES = {
     "en": {name: name for name in NORMS},
-    "zh": {"Batch Norm": "批归一化 BatchNorm", "Layer Norm": "层归一化 LayerNorm",
+    "zh": {"Batch Norm": "批归一化 BatchNorm",
+           "Layer Norm": "层归一化 LayerNorm",
            "Instance Norm": "实例归一化 InstanceNorm",
            "Group Norm": "组归一化 GroupNorm"},
 }

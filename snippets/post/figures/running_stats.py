@@ -40,8 +40,10 @@ for label, (means, variances, pm, pv) in runs.items():
 # Two panels stacked, large type: readable on a phone too. Drawn once per
 # language, each figure labelled with its language (the page links its own).
 TEXT = {
-    "en": {"batch": "batch", "real": "{} (PyTorch)", "predicted": "{} (recurrence)"},
-    "zh": {"batch": "批次", "real": "{}：PyTorch 实测", "predicted": "{}：递推式"},
+    "en": {"batch": "batch", "real": "{} (PyTorch)",
+           "predicted": "{} (recurrence)"},
+    "zh": {"batch": "批次", "real": "{}：PyTorch 实测",
+           "predicted": "{}：递推式"},
 }
 # The Chinese text needs a CJK font (Debian's fonts-wqy-microhei).
 font_manager.findfont("WenQuanYi Micro Hei", fallback_to_default=False)
