@@ -43,3 +43,15 @@ def test_a_label_that_is_not_a_language_is_not_written_into_the_png():
     assert figurelang.metadata("loss") == {"Software": None}
     assert figurelang.metadata("pt_BR") == {"Software": None, "docexec-language": "pt_BR"}
     assert figurelang.shown([], "zh") == []
+
+
+def test_a_page_in_a_language_no_figure_is_drawn_in_fails_the_build(project):
+    made = project({
+        "docs/index.md": '# 图\n\n--8<-- exec "fig.py:plot" alt="图"\n',
+        "docs/index.en.md": '# Figure\n\n--8<-- exec "fig.py:plot" alt="figure"\n',
+        "snippets/fig.py": 'import matplotlib.pyplot as plt\n# %% plot\nplt.figure(figsize=(2, 2), label="zh");\n',
+    }, i18n=True)
+    built = made.build()
+    assert built.code == 1
+    assert ("docs/index.en.md(3): snippets/fig.py:plot: its figures are drawn in zh only, not in en, this page's language\n"
+            '    draw one labelled with it too (plt.figure(label="en")), or one without a language label') in built.log

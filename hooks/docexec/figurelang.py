@@ -42,12 +42,25 @@ def language(png: bytes) -> str | None:
     return None
 
 
+class NotDrawn(Exception):
+    """A section drew figures for some languages, but none for the page's own nor for every language."""
+
+    def __init__(self, drawn: list[str], wanted: str) -> None:
+        super().__init__(f"its figures are drawn in {', '.join(drawn)} only, not in {wanted}, this page's language\n"
+                         f'draw one labelled with it too (plt.figure(label="{wanted}")), or one without a language label')
+
+
 def shown(figures: list[str], page_language: str | None) -> list[str]:
-    """The figures (base64 PNGs) a page in ``page_language`` shows, in the order drawn."""
+    """The figures (base64 PNGs) a page in ``page_language`` shows, in the order drawn. Raises
+    NotDrawn rather than show a page none of a section's figures when they all name languages."""
     wanted = (page_language or "").split("_")[0]
-    kept = []
+    kept, drawn = [], []
     for figure in figures:
         drawn_for = language(base64.b64decode(figure))
         if drawn_for is None or drawn_for.split("_")[0] == wanted:
             kept.append(figure)
+        elif drawn_for not in drawn:
+            drawn.append(drawn_for)
+    if figures and not kept and page_language:
+        raise NotDrawn(drawn, page_language)
     return kept
