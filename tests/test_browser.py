@@ -298,7 +298,8 @@ def test_figure_labels_are_at_least_9_css_px_high_on_a_phone(site, browser, lang
     page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
     shown = page.eval_on_selector_all("article figure img", "imgs => imgs.map(i => [i.naturalWidth, i.clientWidth])")
     page.close()
-    assert problems == [] and len(shown) == 2 and len(smallest) == 2, (shown, smallest)
-    for natural, width in shown:
+    ours = [(natural, width) for natural, width in shown if (language, natural) in smallest]  # found by pixel width
+    assert problems == [] and len(ours) == len(smallest) == 2, (shown, smallest)
+    for natural, width in ours:
         cap = smallest[(language, natural)]  # the figure drawn for this language is the one shown
         assert cap * width / natural >= 9, (natural, width, cap)
