@@ -32,7 +32,20 @@ $(MATHJAX): package.json package-lock.json
 	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 docs/assets/mathjax/output/chtml/fonts/
 	cp -r node_modules/mathjax/es5/input/tex/extensions docs/assets/mathjax/input/tex/
 
-install: $(STAMP) $(MATHJAX)
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# The figures' Chinese text is drawn with this Debian font (the snippets ask matplotlib for it by
+# name and fail if it is missing). matplotlib lists the fonts once and keeps the list: after
+# installing one, that list is dropped so the next run looks again.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei
+	rm -f "$${MPLCONFIGDIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/matplotlib}"/fontlist-*.json
+
+install: $(STAMP) $(MATHJAX) $(CJK_FONT)
 
 serve: install  ## build, then serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
@@ -52,12 +65,9 @@ rerun: install  ## build without the cache: every snippet runs again
 translated: install  ## record translations as reviewed: all, or SECTION='docs/index.md#前言'
 	PYTHONPATH=hooks $(PY) -m docexec translated $(if $(SECTION),"$(SECTION)")
 
-CHROMIUM ?= /usr/bin/chromium
-export CHROMIUM
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-system:  ## Debian packages for the browser tests (Chromium, a CJK font for screenshots)
-	test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+system:  ## Debian packages for the browser tests (Chromium; the CJK font comes with install)
+	test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
 test: install system  ## the whole test suite
 	$(PY) -m pytest

@@ -20,7 +20,7 @@ from docexec import codelines, net, pages, render, report, server
 from docexec.anchors import ClaimFreeIds
 from docexec.cache import versions
 from docexec.engine import Session
-from docexec.errors import Failure, summary
+from docexec.errors import DocexecError, Failure, summary
 from docexec.options import Options, SwitchError
 import strict_mode
 
@@ -146,7 +146,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     try:
         return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
     except Exception as error:  # noqa: BLE001 - shown on the page; the build fails, serve keeps serving
-        failure = _internal(error, f"while rendering {page.file.src_uri}")
+        # A fault of the page known only with its language (a figure not drawn in it) is no bug.
+        failure = error.failure if isinstance(error, DocexecError) else _internal(error, f"while rendering {page.file.src_uri}")
         SESSION.failures.append(failure)
         if _command != "serve":
             raise PluginError(f"docexec: {failure}") from error

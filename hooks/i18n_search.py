@@ -16,6 +16,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
+from search_math import readable
+
 # Material's search segments Chinese with jieba, which logs its dictionary loading to stderr at
 # DEBUG level: four lines on every build, even `mkdocs build -q`.
 jieba.setLogLevel(logging.WARNING)
@@ -46,6 +48,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     split: dict[str, list[dict]] = {lang: [] for lang in [i18n.default_language, *others]}
     for doc in index["docs"]:
         lang = next((o for o in others if doc["location"] == f"{o}/" or doc["location"].startswith((f"{o}/", f"{o}#"))), None)
+        doc = {**doc, "title": readable(doc["title"]), "text": readable(doc["text"])}  # no raw TeX in a preview
         if lang is None:
             split[i18n.default_language].append(doc)
         else:

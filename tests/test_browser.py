@@ -288,3 +288,99 @@ def test_on_a_phone_words_stay_whole_code_stays_clear_of_the_copy_button_and_wra
         assert len(wrapped) == 2 and min(wrapped) > 30, wrapped  # they do wrap at 390 px, so the check above bites
     page.close()
     assert problems == []
+
+
+def _search(browser, site: str, language: str, term: str, width: int):
+    """The results of typing ``term`` into the site's search box, on a screen ``width`` px wide."""
+    page, problems = _open(browser, site + ("en/" if language == "en" else ""))
+    page.set_viewport_size({"width": width, "height": 900})
+    box = page.locator(".md-search__input")
+    if not box.is_visible():  # on a phone the box opens from the header's search button
+        page.evaluate("() => { const t = document.getElementById('__search'); t.checked = true; t.dispatchEvent(new Event('change')); }")
+    box.focus()
+    for _ in range(30):  # the search worker builds its index first; ask again until it answers
+        box.fill(term)
+        page.keyboard.press("End")
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=500)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: not ready yet
+            continue
+    results = page.eval_on_selector_all(".md-search-result__link", """links => links.map(a => ({
+        href: a.href, text: a.innerText, marks: [...a.querySelectorAll('mark')].map(m => m.textContent)}))""")
+    page.close()
+    assert problems == []
+    return results
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language, term, first", [
+    ("zh", "动量", "#momentum"),  # the usual Chinese word, glossed where the post first says momentum
+    ("zh", "无偏方差", "#unbiased-variance"),
+    ("en", "momentum", "#momentum"),  # a momentum section
+])
+def test_a_query_leads_first_to_its_section(site, browser, width, language, term, first):
+    results = _search(browser, site, language, term, width)
+    sections = ["#" + r["href"].partition("#")[2] for r in results if "#" in r["href"]]
+    assert sections and sections[0].startswith(first), [r["href"] for r in results]  # en: #momentum or #momentum-none
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_unbiased_variance_highlights_no_word_inside_biased_variance(site, browser, width):
+    marks = {m for r in _search(browser, site, "zh", "无偏方差", width) for m in r["marks"]}
+    # jieba once read 有偏方差 as 有/偏方/差, so 偏方 ("folk remedy") was marked inside it.
+    assert marks and marks <= {"无偏", "方差", "无偏方差"}, marks
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language, term", [("zh", "实验"), ("en", "experiment")])
+def test_the_notebook_page_preview_shows_no_tex(site, browser, width, language, term):
+    previews = [r["text"] for r in _search(browser, site, language, term, width) if "/experiment/" in r["href"]]
+    assert previews, term
+    for text in previews:
+        assert "$" not in text and "\\" not in text, text
+
+
+FIGURE_TEXT = """
+import json, runpy, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.text import Text
+from matplotlib.textpath import TextPath
+from docexec.child import FIGURE_DPI
+for path in sys.argv[1:]:
+    runpy.run_path(path, run_name="__main__")
+    for number in plt.get_fignums():
+        figure = plt.figure(number)
+        figure.canvas.draw()
+        texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        # a capital H's height in the label's own font and size: the height of a label's letters
+        caps = [TextPath((0, 0), "H", prop=t.get_fontproperties()).get_extents().height for t in texts]
+        print(json.dumps([figure.get_label(), round(figure.get_figwidth() * FIGURE_DPI),
+                          min(caps) * FIGURE_DPI / 72, len(texts)]))
+    plt.close("all")
+"""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_figure_labels_are_at_least_9_css_px_high_on_a_phone(site, browser, language):
+    import json
+    import subprocess
+    import sys
+    snippets = sorted(str(p) for p in (REPO / "snippets" / "post" / "figures").glob("*.py"))
+    done = subprocess.run([sys.executable, "-c", FIGURE_TEXT, *snippets], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "hooks")})
+    assert done.returncode == 0, done.stderr
+    drawn = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("[")]
+    smallest = {(label, width): cap for label, width, cap, count in drawn if label == language and count > 0}
+    page, problems = _open(browser, site + ("en/" if language == "en" else ""))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20000)
+    shown = page.eval_on_selector_all("article figure img", "imgs => imgs.map(i => [i.naturalWidth, i.clientWidth])")
+    page.close()
+    ours = [(natural, width) for natural, width in shown if (language, natural) in smallest]  # found by pixel width
+    assert problems == [] and len(ours) == len(smallest) == 2, (shown, smallest)
+    for natural, width in ours:
+        cap = smallest[(language, natural)]  # the figure drawn for this language is the one shown
+        assert cap * width / natural >= 9, (natural, width, cap)

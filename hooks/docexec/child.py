@@ -25,7 +25,7 @@ from typing import Any
 import numpy
 import torch
 
-from . import guard, processes
+from . import figurelang, guard, processes
 from .paths import portable
 
 FIGURE_DPI = 110
@@ -85,8 +85,10 @@ def _figures() -> list[str]:
     images = []
     for number in pyplot.get_fignums():
         buffer = io.BytesIO()
-        # No "Software" entry and a fixed dpi: the same figure gives the same bytes every build.
-        pyplot.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        # A fixed dpi: the same figure gives the same bytes every build. A figure labelled with a
+        # language ("zh") carries it, so each page links the one drawn in its language.
+        figure = pyplot.figure(number)
+        figure.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata=figurelang.metadata(figure.get_label()))
         images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
     pyplot.close("all")
     return images

@@ -5,10 +5,11 @@ import re
 from collections import defaultdict
 from typing import Any, Protocol
 
-from . import markup, render, report, translation
+from . import figurelang, markup, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 from .docnotebooks import Cell
+from .errors import DocexecError
 from .languages import twins
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile
@@ -61,8 +62,11 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
         if problems or file is None:
             lines[ref.line - 1] = render.failures(problems or [f"{ref.target.label}: did not run"], language, ref.indent)
         else:
-            lines[ref.line - 1], images = render.reference(ref, file, session.results.get(ref.target.path), language,
-                                                           markup.SNIPPETS, to_root)
+            try:
+                lines[ref.line - 1], images = render.reference(ref, file, session.results.get(ref.target.path), language,
+                                                               markup.SNIPPETS, to_root)
+            except figurelang.NotDrawn as missing:  # known only now, with the page's language
+                raise DocexecError(label, ref.line, f"{ref.target.label}: {missing}") from None
             session.figures.update(images)
     for failure in found.failures:
         lines[failure.line - 1] = render.failures([str(failure)], language)

@@ -8,6 +8,7 @@ import re
 import struct
 from typing import Any
 
+from . import figurelang
 from .markup import Claim, Reference
 from .runner import FileResult
 from .sections import SnippetFile
@@ -58,7 +59,7 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
             title = _quoted(ref.options.get("title") or labels(language)["output"])
             kind = " .docexec-source" if shown_as == "python" else ""  # code: kept as written, not wrapped
             blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title={title} }}'))
-        for picture in (f for s in result.sections if s.name in names for f in s.figures):
+        for picture in (f for s in result.sections if s.name in names for f in figurelang.shown(s.figures, language)):
             data = base64.b64decode(picture)
             path = f"assets/figures/{hashlib.sha256(data).hexdigest()[:20]}.png"
             images[path] = data

@@ -2,6 +2,7 @@
 # momentum 0.1 and None, against what the recurrence predicts from the
 # batches' own statistics.
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import torch
 
 batches = [torch.randn(64, 1) * 2 + 1 for _ in range(30)]
@@ -36,24 +37,36 @@ for label, (means, variances, pm, pv) in runs.items():
           f"{gaps[label] < 1e-5}")
 
 # %% plot
-# Two panels stacked, large type: readable on a phone too.
-fig, axes = plt.subplots(2, 1, figsize=(6, 7))
+# Two panels stacked, large type: readable on a phone too. Drawn once per
+# language, each figure labelled with its language (the page links its own).
+TEXT = {
+    "en": {"batch": "batch", "real": "{} (PyTorch)",
+           "predicted": "{} (recurrence)"},
+    "zh": {"batch": "批次", "real": "{}：PyTorch 实测",
+           "predicted": "{}：递推式"},
+}
+# The Chinese text needs a CJK font (Debian's fonts-wqy-microhei).
+font_manager.findfont("WenQuanYi Micro Hei", fallback_to_default=False)
+plt.rcParams["font.family"] = ["DejaVu Sans", "WenQuanYi Micro Hei"]
 steps = range(1, len(batches) + 1)
 colours = ("tab:blue", "tab:orange")
-for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
-                                                       colours):
-    for ax, real, predicted in ((axes[0], means, pm),
-                                (axes[1], variances, pv)):
-        ax.plot(steps, real, color=colour, label=f"{label} (PyTorch)")
-        ax.plot(steps, predicted, "o", color=colour, markersize=4,
-                label=f"{label} (recurrence)")
-for ax, what, target in ((axes[0], "running_mean", 1.0),
-                         (axes[1], "running_var", 4.0)):
-    ax.axhline(target, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("batch", fontsize=12)
-    ax.set_title(what, fontsize=13)
-    ax.tick_params(labelsize=12)
-# One legend for both panels, below them.
-handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=1, fontsize=12)
-fig.tight_layout(rect=(0, 0.18, 1, 1));
+for language, text in TEXT.items():
+    fig, axes = plt.subplots(2, 1, figsize=(4.6, 6.6), label=language)
+    for (label, (means, variances, pm, pv)), colour in zip(runs.items(),
+                                                           colours):
+        for ax, real, predicted in ((axes[0], means, pm),
+                                    (axes[1], variances, pv)):
+            ax.plot(steps, real, color=colour,
+                    label=text["real"].format(label))
+            ax.plot(steps, predicted, "o", color=colour, markersize=4,
+                    label=text["predicted"].format(label))
+    for ax, what, target in ((axes[0], "running_mean", 1.0),
+                             (axes[1], "running_var", 4.0)):
+        ax.axhline(target, color="grey", linestyle=":", linewidth=1)
+        ax.set_xlabel(text["batch"], fontsize=13)
+        ax.set_title(what, fontsize=13)
+        ax.tick_params(labelsize=13)
+    # One legend for both panels, below them.
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=1, fontsize=13)
+    fig.tight_layout(rect=(0, 0.22, 1, 1));
