@@ -135,3 +135,54 @@ def test_every_claim_renders_as_a_claim_and_the_posts_own_forward_paste_is_quote
         text = re.sub(r"<[^>]+>", "", (root / "site" / page).read_text())
         assert "self.num_batches_tracked = self.num_batches_tracked + 1" in text  # the post's torch, as the author pasted it
         assert "self.num_batches_tracked.add_(1)" in text  # and today's, read from the torch that built the site
+
+
+# The editor's additions of issue 15: (page, anchor, checked claims in it, outputs shown in it). Each must
+# stay on the page in both languages, marked as the editor's, with every claim checked by the build.
+ADDITIONS = [
+    ("pitfalls/", "no-grad-is-not-eval", 6, 3),
+    ("pitfalls/", "freeze-bn-for-real", 9, 3),
+    ("pitfalls/", "which-dim-is-c", 9, 4),
+    ("pitfalls/", "samples-are-coupled", 7, 3),
+    ("", "notation", 4, 1),
+    ("", "momentum-in-practice", 9, 3),
+]
+CHECKED = {"zh": "构建时已核对：", "en": "checked by the build: "}
+EDITORS = {"zh": ("编者注", '<h2 id="_2">编者注'), "en": ("Editor's note", '<h2 id="editors-notes">Editor')}
+
+
+def _section(html: str, anchor: str) -> str:
+    """The heading's section (to the next heading of its level or above), or the editor's box holding the id."""
+    at = html.index(f'id="{anchor}"')
+    start = html.rfind("<", 0, at)
+    tag = re.match(r"<(\w+)", html[start:]).group(1)  # type: ignore[union-attr]
+    if re.fullmatch(r"h[2-6]", tag):
+        end = re.compile(rf"<h[1-{tag[1]}][\s>]").search(html, at)
+        return html[start:end.start() if end else len(html)]
+    start = html.rfind('<div class="admonition editor">', 0, at)
+    depth = 0
+    for div in re.finditer(r"<(/?)div\b", html[start:]):
+        depth += -1 if div.group(1) else 1
+        if depth == 0:
+            return html[start:start + div.end()]
+    raise AssertionError(f"the box holding #{anchor} is not closed")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_editors_additions_are_on_their_pages_with_checked_claims(built, language):
+    root, _ = built
+    prefix = "" if language == "zh" else "en/"
+    for path, anchor, claims, outputs in ADDITIONS:
+        html = (root / "site" / prefix / path / "index.html").read_text()
+        assert f'id="{anchor}"' in html, (language, path, anchor)
+        section = _section(html, anchor)
+        titles = re.findall(r'<span class="docexec-claim[^"]*" title="([^"]*)"', section)
+        assert len(titles) == claims, (language, anchor, len(titles))
+        assert all(title.startswith(CHECKED[language]) for title in titles), (language, anchor)
+        assert section.count('class="docexec-output') >= outputs, (language, anchor)
+        # marked as the editor's: its own box, under the Editor's notes heading, or on the editor's page
+        label, heading = EDITORS[language]
+        marked = (section.startswith('<div class="admonition editor">') and label in section[:200]
+                  or heading in html[:html.index(f'id="{anchor}"')]
+                  or re.search(r'</h1>\s*(<p>.*</p>\s*)?<div class="admonition editor">', html) is not None)
+        assert marked, (language, anchor)
