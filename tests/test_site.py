@@ -145,7 +145,7 @@ ADDITIONS = [
     ("pitfalls/", "which-dim-is-c", 9, 4),
     ("pitfalls/", "samples-are-coupled", 7, 3),
     ("", "notation", 4, 1),
-    ("", "momentum-in-practice", 9, 3),
+    ("", "momentum-in-practice", 10, 3),
 ]
 CHECKED = {"zh": "构建时已核对：", "en": "checked by the build: "}
 EDITORS = {"zh": ("编者注", '<h2 id="_2">编者注'), "en": ("Editor's note", '<h2 id="editors-notes">Editor')}
