@@ -24,7 +24,8 @@ from .sections import SnippetFile, valid_name
 FORMAT = 2  # of the entry files; an entry of another format is ignored (2: the inputs a result was computed from)
 # The code that shapes an output (how it runs, captures and rewrites paths): a change to it is
 # a new engine, even when nobody remembered to bump VERSION.
-ENGINE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("child.py", "guard.py", "paths.py"))).hexdigest()[:16]
+ENGINE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
+                                 for name in ("child.py", "guard.py", "paths.py", "runner.py", "terminal.py"))).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,6 +122,8 @@ def entry_result(entry: object, key: str) -> FileResult | None:
         return None
     if not isinstance(data["cached"], bool) or data["spawned"] is not False or data["problems"] != []:
         return None  # put() stores neither
+    if not isinstance(data["exited"], bool):
+        return None
     if not (isinstance(data["inputs"], dict) and all(_input(p, s) for p, s in data["inputs"].items())):
         return None
     sections = [_section(s) for s in data["sections"]]

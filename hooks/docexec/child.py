@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import ast
 import base64
+import collections
 import faulthandler
 import io
+import itertools
+import json
 import logging
 import os
 import random
@@ -29,6 +32,9 @@ from . import figurelang, guard, processes
 from .paths import portable
 
 FIGURE_DPI = 110
+EXITED = "sys.exit"  # what _run_section returns when the section ended the file as `sys.exit(0)` does
+LONG_TRACEBACK = 90  # frames; a longer traceback keeps its first and last KEPT_FRAMES
+KEPT_FRAMES = 30
 
 # Python's own default warning filters, restated so a parent's -W flags cannot leak in.
 DEFAULT_FILTERS: list[tuple[Any, type[Warning], str]] = [
@@ -44,6 +50,7 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
     """Entry point of the fork: report each section over ``conn``; output goes to job['output']."""
     _lead_session()
     os.chdir(job["root"])
+    _no_input()
     _redirect_output(job["output"])
     _reset_state(job["seed"], job["threads"])
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
@@ -54,10 +61,14 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
         started = time.perf_counter()
         error = _run_section(job["path"], line, code, namespace, job["root"])
         duration = time.perf_counter() - started
-        end, figures = _offset(), _figures()  # what a claim prints is not the section's output
-        wanted = job["claims"].get(name, []) + (job["claims"].get("", []) if index == len(job["sections"]) - 1 else [])
-        claims = {expr: _evaluate(expr, namespace) for expr in wanted}  # "": after the whole file
-        conn.send(("done", index, error, duration, claims, end, figures))
+        exited = error == EXITED
+        end, figures = _offset(), _figures()
+        last = exited or index == len(job["sections"]) - 1
+        wanted = job["claims"].get(name, []) + (job["claims"].get("", []) if last else [])  # "": after the whole file
+        claims = _claims_apart(wanted, namespace) if wanted else {}
+        conn.send(("done", index, None if exited else error, duration, claims, end, figures))
+        if exited:
+            conn.send(("exited", index))
         conn.send(("inputs", guard.report()))
         if error is not None:
             break
@@ -75,6 +86,48 @@ def _as_script(job: dict[str, Any]) -> None:
     sys.dont_write_bytecode = True
     settings = job["guard"]
     guard.install(job["root"], job["path"], settings["protected"], settings["ignored"])
+
+
+def _no_input() -> None:
+    # The builder's stdin (a terminal under `make serve`) is not the snippet's: reading it, or a
+    # subprocess reading it, sees an empty input, however the build was started.
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+
+
+def _claims_apart(expressions: list[str], namespace: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each claim's value, computed in a throwaway fork of this process: whatever an expression
+    changes (a tensor in place, the random generator, a file offset) is gone when it ends, so
+    claims never change what later sections print, nor what the page's notebook re-runs to."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the fork: print nothing into the section's output, send the values, vanish
+        os.close(reader)
+        status = 1
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            data = json.dumps({e: _evaluate(e, namespace) for e in expressions}).encode()
+            with os.fdopen(writer, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return json.loads(data)
+    how = f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
+    died = {"raised": "ChildProcessError", "bases": ["ChildProcessError", "OSError", "Exception", "BaseException", "object"],
+            "message": f"the process evaluating the claims died ({how})"}
+    return {e: died for e in expressions}
 
 
 def _figures() -> list[str]:
@@ -162,8 +215,17 @@ def _run_section(path: str, line: int, code: str, namespace: dict[str, Any], roo
                 namespace["_"] = value
                 print(repr(value))
         return None
-    except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are failures too
+    except SystemExit as stop:
+        if _normal_exit(stop):
+            return EXITED
+        return portable(_traceback(stop, path), root)
+    except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and other exits are failures too
         return portable(_traceback(error, path), root)
+
+
+def _normal_exit(stop: SystemExit) -> bool:
+    # Python's own rule: sys.exit(), sys.exit(None) and sys.exit(0) end a script with status 0.
+    return stop.code is None or (isinstance(stop.code, int) and stop.code == 0)
 
 
 def _ends_with_semicolon(code: str) -> bool:
@@ -178,7 +240,25 @@ def _traceback(error: BaseException, path: str) -> str:
     while tb is not None and tb.tb_frame.f_code.co_filename != path:
         tb = tb.tb_next
     tb = guard.cut(tb)
+    depth = sum(1 for _ in itertools.islice(traceback.walk_tb(tb), LONG_TRACEBACK + 1))
+    if depth > LONG_TRACEBACK:
+        return _long_traceback(error, tb)
     return "".join(traceback.format_exception(type(error), error, tb)).rstrip()
+
+
+def _long_traceback(error: BaseException, tb: Any) -> str:
+    """A deep recursion's traceback (10**7 frames after sys.setrecursionlimit) would take
+    minutes to format: keep its first frames, where the snippet's line is, and its last."""
+    first = list(itertools.islice(traceback.walk_tb(tb), KEPT_FRAMES))
+    counted = itertools.count()
+    last = [frame for frame, _ in collections.deque(zip(traceback.walk_tb(tb), counted), maxlen=KEPT_FRAMES)]
+    total = next(counted)  # zip stops before taking from `counted` again: it counted every frame
+    lines = ["Traceback (most recent call last):\n"]
+    lines += traceback.StackSummary.extract(iter(first)).format()
+    lines.append(f"  ... {total - 2 * KEPT_FRAMES} frames not shown ...\n")
+    lines += traceback.StackSummary.extract(iter(last)).format()
+    lines += traceback.format_exception_only(type(error), error)
+    return "".join(lines).rstrip()
 
 
 def _evaluate(expression: str, namespace: dict[str, Any]) -> dict[str, Any]:

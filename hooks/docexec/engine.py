@@ -13,7 +13,7 @@ from .cache import Cache, key
 from .errors import DocexecError, Failure
 from .options import Options, Site
 from .runner import FileResult, Job
-from .sections import PREAMBLE, SnippetFile, load
+from .sections import PREAMBLE, VARIES, SnippetFile, load
 
 
 class Session:
@@ -235,6 +235,8 @@ class Session:
                     self._fail(places, str(error), (path, section.name))
             for problem in result.problems:
                 self._fail(_places(by_section), problem, (path, None))
+            if result.exited:
+                self._after_exit(file, result, by_section)
             for page, item in claims.get(path, []):
                 self._check_claim(page, item, result)
             if self.options.accept:
@@ -244,11 +246,32 @@ class Session:
                 except expected.Refused as error:
                     self._fail(_places(by_section), str(error), (path, None))
 
+    def _after_exit(self, file: SnippetFile, result: FileResult, by_section: dict[str | None, Where]) -> None:
+        """sys.exit(0) ends a file as Python would; a page showing a section after it shows nothing real."""
+        last = result.sections[-1].name
+        for later in file.sections[len(result.sections):]:
+            if later.name in by_section:
+                self._fail(by_section[later.name].places,
+                           f"{_section_label(file, later.name)}: never runs: section {last!r} before it ends the file with "
+                           "sys.exit() (status 0), as `python` would\nshow only sections before the exit, or move the exit "
+                           "to the end of the file", (file.path, later.name))
+
     def _check_output(self, places: list[tuple[str, int]], label: str, path: str, file: SnippetFile, section: runner.SectionResult) -> None:
         recorded = expected.read(self.root, path, section.name)
         where = expected.path(path, section.name)
+        found = file.section(section.name)
+        options = found.options if found is not None else {}
+        if found is not None and found.varies:  # shown as varying; never compared nor recorded
+            if recorded is not None and self.options.accept:
+                (self.root / where).unlink()
+                self.recorded.append(f"removed {where}")
+            elif recorded is not None:
+                self._fail(places, f"{label}: its output varies (`{VARIES}`), so it is not compared, but {where} records one\n"
+                                   "remove that file (`make accept` does)", (path, section.name))
+            return
         if self.options.accept:
-            if section.output and (recorded is None or compare.normalise(recorded) != compare.normalise(section.output)):
+            # An output equal within its tolerance is kept: no churn between machines.
+            if section.output and (recorded is None or compare.check(recorded, section.output, options.get("rtol"), options.get("atol"))):
                 self.recorded.append(expected.write(self.root, path, section.name, section.output))
             elif not section.output.strip() and recorded is not None:  # it prints nothing now
                 self.recorded.append(expected.remove(self.root, where))
@@ -259,8 +282,6 @@ class Session:
                                    "record it with `make accept` (DOCEXEC_ACCEPT=1 mkdocs build), then review it in `git diff`",
                            (path, section.name))
             return
-        found = file.section(section.name)
-        options = found.options if found is not None else {}
         report = compare.check(recorded, section.output, options.get("rtol"), options.get("atol"))
         if report is not None:
             self._fail(places, f"{label}: output differs from the recorded {where}\n"
@@ -325,7 +346,8 @@ class Session:
 def _claimed(result: FileResult, item: markup.Claim) -> runner.SectionResult | None:
     """The section after which the claim's value was read: the named one, or the file's last."""
     if item.target.section is None:
-        return result.sections[-1] if result.sections and len(result.sections) == result.expected_sections else None
+        whole = len(result.sections) == result.expected_sections or result.exited
+        return result.sections[-1] if result.sections and whole else None
     return result.section(item.target.section)
 
 

@@ -19,13 +19,13 @@ LABELS = {
            "file": "代码文件", "sections": "小节", "status": "状态", "seconds": "运行时间（秒）", "cache": "缓存",
            "pages": "页面", "page": "页面", "statements": "每页在构建时核对的陈述", "stale": "过期的翻译",
            "none_stale": "没有：每一节的英文翻译都与中文原文同步。", "produced": "输出由以下环境产生", "dynamic": "运行时间与缓存命中来自本次构建的",
-           "colon": "：", "stop": "。", "ok": "通过", "failed_status": "失败", "hit": "命中", "miss": "未命中"},
+           "colon": "：", "stop": "。", "varies": "（每次运行都不同，不作比较）", "ok": "通过", "failed_status": "失败", "hit": "命中", "miss": "未命中"},
     "en": {"output": "Output", "source": "Source", "notebook": "Download this page as a Jupyter notebook (with the build's outputs)", "claim": "checked by the build", "failed": "Snippet failed",
            "failed_lead": "A snippet this page uses failed when the site was built (the build fails):", "unchecked": "failed the build's check",
            "file": "Snippet file", "sections": "Sections", "status": "Status", "seconds": "Run time (s)", "cache": "Cache",
            "pages": "Pages", "page": "Page", "statements": "Statements checked by the build, per page", "stale": "Stale translations",
            "none_stale": "None: every section's English translation is in step with the Chinese original.", "produced": "Outputs produced with", "dynamic": "Run times and cache hits come from this build's",
-           "colon": ": ", "stop": ".", "ok": "ok", "failed_status": "failed", "hit": "hit", "miss": "miss"},
+           "colon": ": ", "stop": ".", "varies": " (varies, not compared)", "ok": "ok", "failed_status": "failed", "hit": "hit", "miss": "miss"},
 }
 
 
@@ -56,7 +56,10 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         output = "".join(s.output for s in result.sections if s.name in names)
         shown_as = ref.options.get("output", "text")
         if output.strip() and shown_as != "hide":
-            title = _quoted(ref.options.get("title") or labels(language)["output"])
+            text = ref.options.get("title") or labels(language)["output"]
+            if any(x.varies for x in shown):  # the reader must not take it for a checked output
+                text += labels(language)["varies"]
+            title = _quoted(text)
             kind = " .docexec-source" if shown_as == "python" else ""  # code: kept as written, not wrapped
             blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title={title} }}'))
         for picture in (f for s in result.sections if s.name in names for f in figurelang.shown(s.figures, language)):

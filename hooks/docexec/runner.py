@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from . import processes, server, sources
+from . import processes, server, sources, terminal
 from .paths import portable
 from .sections import SnippetFile
 
@@ -38,8 +38,9 @@ class FileResult:
     key: str
     sections: list[SectionResult]
     duration: float
-    expected_sections: int  # how many the file has; fewer results means a section failed
+    expected_sections: int  # how many the file has; fewer results means a section failed or the file exited
     cached: bool = False
+    exited: bool = False  # the last section ended the file with sys.exit(0) or sys.exit(None), as Python allows
     # What the result depends on besides its code: project files it read or listed (relative
     # path -> sources.state), served from the cache only while they are unchanged.
     inputs: dict[str, str] = field(default_factory=dict)
@@ -48,8 +49,8 @@ class FileResult:
 
     @property
     def ok(self) -> bool:
-        return (len(self.sections) == self.expected_sections and all(s.status == "ok" for s in self.sections)
-                and not self.problems)
+        whole = len(self.sections) == self.expected_sections or self.exited
+        return whole and all(s.status == "ok" for s in self.sections) and not self.problems
 
     def section(self, name: str) -> SectionResult | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -114,7 +115,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
     server.start(process)
     writer.close()
     results: list[SectionResult] = []
-    current, offset, finished = -1, 0, False
+    current, offset, finished, exited = -1, 0, False, False
     seen: dict[str, Any] | None = None  # the guard's last report
     deadline = time.monotonic() + STARTUP_TIMEOUT
     try:
@@ -134,10 +135,15 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                     seen = message[1]
                 elif message[0] == "done":
                     _, index, error, duration, claims, end, figures = message
+                    if end - offset > MAX_OUTPUT:  # counted at the end too: the limit cannot depend on when we polled
+                        results.append(_too_much(sections[index].name, output, offset, settings.root))
+                        break
                     status = "ok" if error is None else "error"
                     results.append(SectionResult(sections[index].name, status, _read(output, offset, end, settings.root),
                                                  error or "", duration, claims, figures))
                     current, deadline = -1, time.monotonic() + STARTUP_TIMEOUT
+                elif message[0] == "exited":
+                    exited = True
                 else:
                     finished = True
                     break
@@ -148,11 +154,9 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                 # Dead, but no EOF: a process it started holds the pipe open.
                 results.append(_died(process, sections, current, output, offset, settings.root))
                 break
-            size = os.path.getsize(output) if os.path.exists(output) else 0
-            if current >= 0 and size - offset > MAX_OUTPUT:
+            if current >= 0 and _size(output) - offset > MAX_OUTPUT:  # a runaway print loop, stopped early
                 _end(process, output)
-                results.append(SectionResult(sections[current].name, "too-much-output", _read(output, offset, offset + 4096, settings.root),
-                                             f"printed more than {MAX_OUTPUT} bytes; the process was stopped"))
+                results.append(_too_much(sections[current].name, output, offset, settings.root))
                 break
             if time.monotonic() > deadline:
                 if current < 0:
@@ -167,7 +171,8 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
         # Whatever ended the file, nothing it started may outlive it; the costlier search for
         # processes that left its session only when it did not end by itself.
         _end(process, None if finished else output)
-    result = FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections))
+    result = FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections),
+                        exited=exited and finished and bool(results) and results[-1].status == "ok")
     _add_inputs(result, seen, settings.root)
     return result
 
@@ -199,7 +204,23 @@ def run_guarded(jobs: list[Job], settings: Settings, held: sources.Held) -> list
     return results
 
 
+def _size(output: str) -> int:
+    try:
+        return os.path.getsize(output)
+    except OSError:
+        return 0
+
+
+def _too_much(name: str, output: str, offset: int, root: str) -> SectionResult:
+    # Only the start is kept: nothing oversized is recorded, cached or published.
+    return SectionResult(name, "too-much-output", _read(output, offset, offset + 4096, root),
+                         f"printed more than {MAX_OUTPUT} bytes (the limit per section); the process was stopped\n"
+                         "print less: a shape, a slice or a summary instead of the whole value")
+
+
 def _timed_out(process: Any, file: SnippetFile, index: int, limit: float, output: str, offset: int, root: str) -> SectionResult:
+    if _size(output) - offset > MAX_OUTPUT:  # before the stack dump adds to it
+        return _too_much(file.sections[index].name, output, offset, root)
     # Asked before the kill: faulthandler in the child writes the stack into the output.
     mark = processes.ask_where(process.pid, output) if process.is_alive() else None
     _end(process, output)
@@ -228,6 +249,8 @@ def _where(file: SnippetFile, frames: list[str]) -> str:
 
 def _died(process: Any, sections: Any, current: int, output: str, offset: int, root: str) -> SectionResult:
     process.join(5)
+    if current >= 0 and _size(output) - offset > MAX_OUTPUT:  # the same section fails the same way, however it ended
+        return _too_much(sections[current].name, output, offset, root)
     code = process.exitcode
     if code is not None and code < 0:
         how = f"killed by signal {signal.Signals(-code).name}"
@@ -266,4 +289,4 @@ def _read(path: str, start: int, end: int | None, root: str) -> str:
             data = handle.read() if end is None else handle.read(end - start)
     except OSError:
         return ""
-    return portable(data.decode("utf-8", errors="replace"), root)
+    return portable(terminal.screen(data.decode("utf-8", errors="replace")), root)

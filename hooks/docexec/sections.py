@@ -22,7 +22,8 @@ PREAMBLE = "_preamble"  # code above the first marker; runs first, may be shown 
 # pymdownx.snippets' region markers, `# --8<-- [start:name]` ... `# --8<-- [end:name]`, spaced
 # as its RE_SNIPPET_SECTION allows (case-insensitive `start`/`end`, blanks inside the brackets),
 # on a comment line of their own. The name is taken loosely here so a bad one is named, not missed.
-REGION = re.compile(r"^[ \t]*#[ \t]*-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[^\]]*?)[ \t]*\][ \t]*$", re.I)
+REGION = re.compile(r"^[ \t]*#[ \t]*-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[^\]]*?)[ \t]*\]"
+                    r"(?:[ \t]+(?P<flag>varies))?[ \t]*$", re.I)
 # What pymdownx.snippets itself takes for a marker (its RE_SNIPPET_SECTION, 10.x-13.x), anywhere on
 # a line: it would cut such a line out of an included region, so one that REGION misses is refused.
 PYMDOWNX_REGION = re.compile(r"(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<inline_marker>-{1,}8<-{1,}[ \t]+)"
@@ -34,6 +35,9 @@ REGION_HELP = "mark a region with `# --8<-- [start:name]` ... `# --8<-- [end:nam
 
 # Options a section header may set, with the type each value must parse as.
 OPTIONS = {"timeout": float, "rtol": float, "atol": float}
+# A word that marks a section's output as varying by nature (a timing, an address): it is shown
+# as such and never compared nor recorded. `# %% name varies`, or after a region's start `]`.
+VARIES = "varies"
 
 
 def valid_name(name: str, region: bool = False) -> bool:
@@ -50,6 +54,7 @@ class Section:
     line: int  # line number of the first code line (after the marker)
     code: str
     options: dict[str, float] = field(default_factory=dict)
+    varies: bool = False  # its output differs from run to run: shown as such, not compared or recorded
 
     @property
     def end_line(self) -> int:
@@ -84,12 +89,12 @@ def parse(path: str, text: str) -> SnippetFile:
     if region:
         return SnippetFile(path, text, _regions(path, text, lines))
     sections: list[Section] = []
-    name, options, start, body = PREAMBLE, {}, 1, []  # type: ignore[var-annotated]
+    name, options, start, body, varies = PREAMBLE, {}, 1, [], False  # type: ignore[var-annotated]
 
     def close() -> None:
         code = "".join(body).rstrip() + "\n" if "".join(body).strip() else ""
         if name != PREAMBLE or code:
-            sections.append(Section(name, start, code, options))
+            sections.append(Section(name, start, code, options, varies))
 
     for number, line in enumerate(lines, start=1):
         match = MARKER.match(line.rstrip("\r\n"))
@@ -97,7 +102,7 @@ def parse(path: str, text: str) -> SnippetFile:
             body.append(line)
             continue
         close()
-        name, options = _header(path, number, match["rest"])
+        name, options, varies = _header(path, number, match["rest"])
         if any(s.name == name for s in sections):
             raise DocexecError(path, number, f"section {name!r} is defined twice; section names must be unique in a file")
         start, body = number + 1, []
@@ -111,12 +116,15 @@ def load(root: Path, path: str) -> SnippetFile:
     return parse(path, (root / path).read_text(encoding="utf-8-sig"))
 
 
-def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float]]:
+def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float], bool]:
     try:
         words = shlex.split(rest)
     except ValueError as error:
         raise DocexecError(path, line, f"cannot read the section marker: {error}") from None
     names = [w for w in words if "=" not in w]
+    varies = VARIES in names and len(names) > 1  # a section may itself be called `varies`
+    if varies:
+        names.remove(VARIES)
     if len(names) != 1 or not valid_name(names[0]):
         raise DocexecError(
             path, line,
@@ -133,7 +141,7 @@ def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float]]:
             options[key] = OPTIONS[key](value)
         except ValueError:
             raise DocexecError(path, line, f"section option {key}={value!r} is not a number") from None
-    return names[0], options
+    return names[0], options, varies
 
 
 def _region_like(line: str) -> bool:
@@ -153,7 +161,7 @@ def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
     started: dict[str, int] = {}
     ended: dict[str, int] = {}
     current: tuple[str, int] | None = None  # the open region and its start line
-    name, start = PREAMBLE, 1
+    name, start, varies = PREAMBLE, 1, False
     body: list[str] = []
 
     def close(end: int) -> None:
@@ -163,7 +171,7 @@ def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
         # Between regions only code matters: a gap of blank lines and comments would be an
         # empty hidden section.
         if current is not None or any(line.strip() and not line.lstrip().startswith("#") for line in body):
-            sections.append(Section(name, start, code))
+            sections.append(Section(name, start, code, varies=varies and current is not None))
             markers.append(marker)
 
     for number, line in enumerate(lines, start=1):
@@ -178,6 +186,8 @@ def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
             body.append(line)
             continue
         kind, found = match["kind"].lower(), match["name"]
+        if kind == "end" and match["flag"]:
+            raise DocexecError(path, number, f"`{VARIES}` goes after the region's start marker: `# --8<-- [start:{found}] {VARIES}`")
         if not valid_name(found, region=True):
             raise DocexecError(path, number, (
                 f"region name {found!r} is not valid: {REGION_RULE}, e.g. `# --8<-- [start:train-step]` "
@@ -197,6 +207,7 @@ def _regions(path: str, text: str, lines: list[str]) -> tuple[Section, ...]:
                     "in a file: rename one of them"))
             close(number)
             current, started[found], name, start, body = (found, number), number, found, number + 1, []
+            varies = bool(match["flag"])
         elif current is None or current[0] != found:
             raise DocexecError(path, number, _unmatched_end(found, current, started, ended))
         else:
