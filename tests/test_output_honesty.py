@@ -8,6 +8,7 @@ import sys
 import time
 
 import nbformat
+from nbclient import NotebookClient
 
 from conftest import docexec_lines, environment
 from test_notebook_pages import _jupyter_config, _notebook
@@ -48,6 +49,12 @@ def test_claims_cannot_change_what_later_sections_print(project):
     recorded = "".join((made.root / f"snippets/side.out/{name}.txt").read_text() for name in ("s", "t", "u"))
     assert recorded == alone.stdout  # as `python snippets/side.py` prints it, claims or not
     assert recorded.startswith("s\nt sees: tensor([0., 0., 0.]) tensor([0.4963, 0.7682])\nu sees: tensor([0., 0., 0.])")
+    notebook = nbformat.read(made.root / "site/index.ipynb", as_version=4)  # the page's download
+    rerun = nbformat.read(made.root / "site/index.ipynb", as_version=4)
+    NotebookClient(rerun, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(made.root)}}).execute()
+    shown = [("".join(o.get("text", "") for o in before.outputs), "".join(o.get("text", "") for o in after.outputs))
+             for before, after in zip(notebook.cells, rerun.cells) if "docexec" in before.metadata and before.outputs]
+    assert shown == [("s\n",) * 2, ("t sees: tensor([0., 0., 0.]) tensor([0.4963, 0.7682])\n",) * 2, ("u sees: tensor([0., 0., 0.])\n",) * 2]
     made.write({PAGE: '# T\n\n--8<-- exec "side.py:t"\n\n--8<-- exec "side.py:u"\n'})  # the claims removed
     assert made.build().code == 0
 
