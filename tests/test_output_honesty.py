@@ -59,6 +59,20 @@ def test_claims_cannot_change_what_later_sections_print(project):
     assert made.build().code == 0
 
 
+def test_a_claim_that_kills_its_process_fails_alone_and_the_section_still_runs(project):
+    made = project({
+        PAGE: "A [[1 | k.py:s | os.kill(os.getpid(), 9)]], B [[1 | k.py:s | x]].\n\n--8<-- exec \"k.py:t\"\n",
+        "snippets/k.py": "import os\n# %% s\nx = 1\n# %% t\nprint(x + 1)\n",
+        "snippets/k.out/t.txt": "2\n",
+    })
+    assert docexec_lines(made.build().log) == [
+        "ERROR   -  docexec: 1 problem with the documentation's snippets",
+        "docs/index.md(1): claim [[1 ± 0.5]] about `os.kill(os.getpid(), 9)` after snippets/k.py:s does not hold: could not be "
+        "evaluated: ChildProcessError: the process evaluating the claims died (killed by signal SIGKILL)",
+        "",
+    ]
+
+
 def test_output_limit_holds_whatever_the_timing(project):
     # Fault 3a: the limit was checked between 0.2 s polls; a section printing 2 MB at once and
     # ending at once passed most of the time, and accept recorded it.
