@@ -56,10 +56,10 @@ def reference(ref: Reference, file: SnippetFile, result: FileResult | None, lang
         output = "".join(s.output for s in result.sections if s.name in names)
         shown_as = ref.options.get("output", "text")
         if output.strip() and shown_as != "hide":
-            text = ref.options.get("title") or labels(language)["output"]
+            heading = ref.options.get("title") or labels(language)["output"]
             if any(x.varies for x in shown):  # the reader must not take it for a checked output
-                text += labels(language)["varies"]
-            title = _quoted(text)
+                heading += labels(language)["varies"]
+            title = _quoted(heading)
             kind = " .docexec-source" if shown_as == "python" else ""  # code: kept as written, not wrapped
             blocks.append(fence(output, f'{{ .{shown_as} .docexec-output{kind} title={title} }}'))
         for picture in (f for s in result.sections if s.name in names for f in figurelang.shown(s.figures, language)):
