@@ -58,6 +58,20 @@ def test_a_changed_data_file_runs_the_file_again_and_fails_until_restored(projec
     assert _ran(made.build().log) == "1 snippet files: 0 run, 1 from cache"
 
 
+def test_a_data_file_only_a_claim_reads_is_an_input_too(project):
+    made = project({
+        PAGE: '# P\n\n--8<-- exec "probe/c.py:s"\n\nThe data says [[1 | probe/c.py:s | int(open("snippets/probe/n.txt").read())]].\n',
+        "snippets/probe/c.py": "# %% s\nprint('ok')\n",
+        "snippets/probe/c.out/s.txt": "ok\n",
+        "snippets/probe/n.txt": "1\n",
+    })
+    assert made.build().code == 0
+    (made.root / "snippets/probe/n.txt").write_text("2\n")
+    built = made.build()  # the claim's read is in the key: the file runs again and the claim fails
+    assert built.code == 1 and _ran(built.log) == "1 snippet files: 1 run, 0 from cache", built.log
+    assert "int(open(\"snippets/probe/n.txt\").read()) = 2" in built.log, built.log
+
+
 def test_a_file_it_looked_for_that_appears_runs_the_file_again(project):
     made = project(FILES)
     assert made.build().code == 0

@@ -112,7 +112,8 @@ def _claims_apart(expressions: list[str], namespace: dict[str, Any]) -> dict[str
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
-            data = json.dumps({e: _evaluate(e, namespace) for e in expressions}).encode()
+            values = {e: _evaluate(e, namespace) for e in expressions}
+            data = json.dumps({"values": values, "inputs": guard.report()}).encode()
             with os.fdopen(writer, "wb") as out:
                 out.write(data)
             status = 0
@@ -123,7 +124,9 @@ def _claims_apart(expressions: list[str], namespace: dict[str, Any]) -> dict[str
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        return json.loads(data)
+        found = json.loads(data)
+        guard.absorb(found["inputs"])
+        return found["values"]
     if len(expressions) > 1:  # find the one that kills its process; the others still get their values
         return {e: _claims_apart([e], namespace)[e] for e in expressions}
     how = f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"

@@ -175,6 +175,17 @@ def report() -> dict[str, Any] | None:
     return _GUARD.report() if _GUARD is not None else None
 
 
+def absorb(found: dict[str, Any] | None) -> None:
+    """What a throwaway fork of this process (the claims') read or was refused counts as this
+    file's own: a claim reading a data file makes that file part of the cache key too."""
+    if _GUARD is None or not found:
+        return
+    _GUARD.reads.update(found["reads"])
+    _GUARD.listed.update(found["listed"])
+    _GUARD.refused.extend((line, why) for line, why in found["refused"] if (line, why) not in _GUARD.refused)
+    _GUARD.spawned = _GUARD.spawned or found["spawned"]
+
+
 def cut(tb: TracebackType | None) -> TracebackType | None:
     """The traceback without the hook's own frame: a refusal reads as raised at the snippet's line."""
     if tb is None or tb.tb_frame.f_code.co_filename == HOOK_FILE:
