@@ -256,6 +256,21 @@ def _merge_with_a_share_missing(root: Path) -> str:
     return done.stderr
 
 
+def test_a_section_whose_output_varies_is_never_a_difference(tmp_path):
+    from types import SimpleNamespace
+
+    from docexec.runner import SectionResult
+    from docexec.versions import _section
+
+    def file(varies: bool) -> SimpleNamespace:  # a `# %% draw varies` section (sections.py marks it)
+        return SimpleNamespace(path="snippets/r.py", section=lambda name: SimpleNamespace(options={}, varies=varies))
+
+    drawn = SectionResult("draw", "ok", "0.4963\n")
+    assert _section(tmp_path, file(True), drawn) == {"same": True}  # not recorded, not compared: as the build does
+    assert _section(tmp_path, file(False), drawn) == {"same": False, "status": "ok", "printed": "0.4963\n"}
+    assert _section(tmp_path, file(True), SectionResult("draw", "error", "", "ValueError: x"))["same"] is False
+
+
 def test_a_record_that_cannot_be_used_fails_the_build_naming_it(tmp_path):
     made = with_fixture(tmp_path)
     (tmp_path / "verified/torch-2.14.0.json").write_text(FIXTURE.read_text())  # 2.15.0's record under another name
