@@ -257,13 +257,12 @@ def _merge_with_a_share_missing(root: Path) -> str:
 
 
 def test_a_section_whose_output_varies_is_never_a_difference(tmp_path):
-    from types import SimpleNamespace
-
     from docexec.runner import SectionResult
+    from docexec.sections import SnippetFile, parse
     from docexec.versions import _section
 
-    def file(varies: bool) -> SimpleNamespace:  # a `# %% draw varies` section (sections.py marks it)
-        return SimpleNamespace(path="snippets/r.py", section=lambda name: SimpleNamespace(options={}, varies=varies))
+    def file(varies: bool) -> SnippetFile:
+        return parse("snippets/r.py", f"import random\n\n# %% draw{' varies' if varies else ''}\nprint(random.random())\n")
 
     drawn = SectionResult("draw", "ok", "0.4963\n")
     assert _section(tmp_path, file(True), drawn) == {"same": True}  # not recorded, not compared: as the build does

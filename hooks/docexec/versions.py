@@ -106,7 +106,7 @@ def make(root: Path, files: dict[str, SnippetFile], results: dict[str, FileResul
         sections: dict[str, Any] = {}
         for done in result.sections:
             sections[done.name] = _section(root, file, done)
-        for later in [] if getattr(result, "exited", False) else file.sections[len(result.sections):]:
+        for later in [] if result.exited else file.sections[len(result.sections):]:
             sections[later.name] = {"same": False, "status": "not run", "printed": ""}  # after a failure; not after sys.exit(0)
         checked = []
         for key, item in sorted(wanted.get(path, {}).items()):
@@ -126,7 +126,7 @@ def _section(root: Path, file: SnippetFile, ran: SectionResult) -> dict[str, Any
     recorded = expected.read(root, file.path, ran.name)
     found = file.section(ran.name)
     options = found.options if found is not None else {}
-    if ran.status == "ok" and getattr(found, "varies", False):  # `# %% name varies`: shown as varying, never compared
+    if ran.status == "ok" and found is not None and found.varies:  # `# %% name varies`: shown as varying, never compared
         return {"same": True}
     if ran.status != "ok":
         printed = (ran.output + ("\n" if ran.output and not ran.output.endswith("\n") else "") + ran.error)
