@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install torch-cpu system serve build check accept rerun translated test bench clean
+.PHONY: install torch-cpu system serve build check merge records accept rerun translated test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -15,12 +15,28 @@ $(STAMP): requirements.txt
 # The CPU build of the pinned torch, from PyTorch's own wheel index: on a GitHub runner PyPI's
 # Linux wheel is a CUDA build (about 3 GB of nvidia-* packages). requirements.txt stays the one
 # place the version is written; installing it afterwards finds torch already satisfied.
-TORCH := $(shell sed -n 's/^torch==//p' requirements.txt)
+PINNED := $(shell sed -n 's/^torch==//p' requirements.txt)
 
 torch-cpu:  ## install the CPU build of torch first (the Pages workflow does)
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu "torch==$(TORCH)"
+	$(PY) -m pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu "torch==$(PINNED)"
+
+# Another torch: `make check TORCH=2.15.0` checks everything with it, in its own environment
+# .venv-torch-2.15.0/ (torch, the pinned numpy and the engine's needs; never the main .venv), and
+# writes verified/torch-2.15.0.json. The pinned version runs in .venv itself. SHARD=k/n checks
+# one share of the files; `make merge TORCH=…` joins the shares. PIP_CONSTRAINT=/dev/null: a
+# machine's pip configuration may cap torch at its own disk copy. TORCH_INDEX: an extra wheel
+# index (CI: PyTorch's CPU builds, https://download.pytorch.org/whl/cpu).
+OTHER     := $(if $(TORCH),$(filter-out $(PINNED),$(TORCH)))
+CHECK_PY  := $(if $(OTHER),.venv-torch-$(OTHER)/bin/python,$(PY))
+
+.venv-torch-%/.installed: requirements.txt
+	test -x .venv-torch-$*/bin/python || python3 -m venv .venv-torch-$*
+	.venv-torch-$*/bin/python -m pip install --quiet --upgrade pip
+	sed -e '/^# tests/,$$d' -e 's/^torch==.*/torch==$*/' requirements.txt > .venv-torch-$*/requirements.txt
+	PIP_CONSTRAINT=/dev/null .venv-torch-$*/bin/python -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-url "$(TORCH_INDEX)") -r .venv-torch-$*/requirements.txt
+	touch $@
 
 MATHJAX := docs/assets/mathjax/tex-chtml.js
 
@@ -53,8 +69,14 @@ serve: install  ## build, then serve on http://127.0.0.1:8000 with live reload
 build: install  ## build site/ with --strict: any mismatch fails
 	$(MKDOCS) build --strict
 
-check: install  ## run and check every snippet, claim and translation, as a build would; no HTML
-	PYTHONPATH=hooks $(PY) -m docexec check
+check: install $(if $(OTHER),.venv-torch-$(OTHER)/.installed)  ## run and check every snippet, claim and translation, as a build would; no HTML (TORCH=2.15.0: with that torch, recorded in verified/)
+	PYTHONPATH=hooks $(CHECK_PY) -m docexec check $(if $(TORCH),--record "$(TORCH)") $(if $(SHARD),--shard "$(SHARD)")
+
+records:  ## make check TORCH=… for every version in verified/versions.txt (after changing snippets, outputs or claims)
+	status=0; for version in $$(grep -v '^#' verified/versions.txt); do $(MAKE) check TORCH=$$version || status=1; done; exit $$status
+
+merge: install  ## join the shares of a version's record: make merge TORCH=2.15.0
+	PYTHONPATH=hooks $(PY) -m docexec merge "$(TORCH)"
 
 accept: install  ## record the real outputs as the expected ones; review with git diff
 	DOCEXEC_ACCEPT=1 $(MKDOCS) build

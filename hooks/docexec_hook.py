@@ -173,6 +173,15 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return render.failures_html([str(f) for f in raw], _language(config)) + html
 
 
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    # The other torch versions on which this page's outputs and statements were checked, for
+    # the provenance line (overrides/main.html); pages without code get none.
+    also = pages.verified_on(SESSION, f"{SESSION.docs}/{page.file.src_uri}", _language(config))
+    if also:
+        page.meta["docexec_verified_on"] = also
+    return context
+
+
 def _internal(error: Exception, doing: str) -> Failure:
     trace = "".join(traceback.format_exception(error)).rstrip()
     return Failure("docexec", 0, f"internal error {doing}: {type(error).__name__}: {error}\n"

@@ -186,3 +186,24 @@ def test_the_editors_additions_are_on_their_pages_with_checked_claims(built, lan
                   or heading in html[:html.index(f'id="{anchor}"')]
                   or re.search(r'</h1>\s*(<p>.*</p>\s*)?<div class="admonition editor">', html) is not None)
         assert marked, (language, anchor)
+
+
+def test_pages_with_code_name_the_torch_versions_their_code_was_also_checked_on(built):
+    # The committed records in verified/ (other than the build's own torch): when a merge makes one
+    # stale, this fails until `make check TORCH=<version>` runs again and its record is committed.
+    root, _ = built
+    records = [json.loads(p.read_text()) for p in sorted((REPO / "verified").glob("torch-*.json"))]
+    own = json.loads((root / "site2/docexec-report.json").read_text())["versions"]["torch"]
+    others = sorted((r["torch"] for r in records if r["torch"] != own), key=lambda v: [int(n) for n in v.split("+")[0].split(".")])
+    assert any(v.startswith("2.15.0") for v in others), others
+    zh = "本页的代码也在 PyTorch " + "、".join(others) + " 上运行并核对过：输出与本次构建相同，核对的陈述也都成立。"
+    en = "This page's code was also run and checked on PyTorch " + (" and ".join(others) if len(others) < 3 else
+                                                                    ", ".join(others[:-1]) + " and " + others[-1])
+    for path in ("", "norms/", "pitfalls/", "experiment/"):
+        assert zh in (root / "site" / path / "index.html").read_text(), path
+        assert en + ": the outputs are the same as this build's" in (root / "site/en" / path / "index.html").read_text(), path
+    for page in ("report/index.html", "en/report/index.html"):  # no code: nothing to claim
+        assert "also run and checked" not in (root / "site" / page).read_text() and "也在 PyTorch" not in (root / "site" / page).read_text()
+    report = (root / "site/en/report/index.html").read_text()
+    assert all(f"PyTorch {r['torch']}</th>" in report for r in records)
+    assert report.count('<tr class="docexec-matrix-file">') == len(list((REPO / "snippets").rglob("*.py")))

@@ -5,6 +5,10 @@
   every language use, compares outputs, checks claims, the translations' parity and staleness,
   and prints the messages a build prints; no HTML. Same cache and switches as the build; exits
   1 on any problem, 2 on a bad switch or config.
+- ``python -m docexec check --record 2.15.0 [--shard k/n]`` (``make check TORCH=2.15.0``): the
+  same, run with that torch, and also writes what it saw to ``verified/torch-2.15.0.json``
+  (``torch-2.15.0.k-of-n.json`` for a share of the files) whatever the outcome.
+- ``python -m docexec merge 2.15.0`` (``make merge TORCH=2.15.0``): joins a version's shares.
 - ``python -m docexec translated [PAGE[#SECTION] ...]`` (``make translated``): records sections
   as translated after review; all of them without arguments; ``docs/index.md#前言`` is one.
 """
@@ -20,16 +24,22 @@ import yaml
 from . import net, report, server, translation
 from .engine import Session
 from .errors import summary
+from . import versions  # records of other torch versions (verified/)
 from .options import Options, Site, SwitchError
 
 
-def check(root: Path, json_file: Path | None = None) -> int:
-    """The build's checks and messages without the build; 0 when everything holds."""
+def check(root: Path, json_file: Path | None = None, record: str | None = None, share: str | None = None) -> int:
+    """The build's checks and messages without the build; 0 when everything holds. With
+    ``record`` (a torch version), also the record of this run in verified/."""
     session = Session()
     try:
         options = Options.from_environment()
         site = Site.read(root / "mkdocs.yml")
-    except (SwitchError, OSError, yaml.YAMLError) as error:
+        session.share = versions.Share.parse(share) if share is not None else None
+        if record is not None and options.accept:  # it would record another torch's outputs as the site's
+            raise ValueError(f"--record {record} only compares: run it without DOCEXEC_ACCEPT")
+        seen = _recording(record) if record is not None else None
+    except (SwitchError, OSError, yaml.YAMLError, ValueError, RuntimeError) as error:
         print(f"docexec: {error}", file=sys.stderr)
         return 2
     try:
@@ -48,7 +58,21 @@ def check(root: Path, json_file: Path | None = None) -> int:
     if json_file is not None:
         data = report.data(session.results, session.failures, session.recorded, session.seconds, session.stale)
         json_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if record is not None and seen is not None:
+        made = versions.make(root, session.files, session.results, session.marked, seen, session.share)
+        print(f"docexec: wrote {versions.write(root, record, made, session.share)}: {versions.summary(made)}")
     return 1 if failures or session.stale else 0
+
+
+def _recording(version: str) -> dict[str, str]:
+    """The versions this Python runs, once it is sure they are the torch the record is named for."""
+    if not versions.VERSION.match(version):
+        raise ValueError(f"TORCH={version!r} is not a torch version; give one such as TORCH=2.15.0")
+    seen = versions.environment()
+    if seen["torch"].split("+")[0] != version:
+        raise ValueError(f"--record {version}, but {sys.executable} runs torch {seen['torch']}; "
+                         f"run `make check TORCH={version}`, which makes the environment .venv-torch-{version}/ for it")
+    return seen
 
 
 def translated(root: Path, wanted: list[str]) -> list[str]:
@@ -77,11 +101,22 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     checking = commands.add_parser("check", help="run and check every snippet, claim and translation; no HTML")
     checking.add_argument("--json", type=Path, metavar="FILE", help="also write the report (as site/docexec-report.json)")
+    checking.add_argument("--record", metavar="TORCH", help="also write verified/torch-TORCH.json: what this torch gave")
+    checking.add_argument("--shard", metavar="K/N", help="run only share K of N of the snippet files (by a hash of each path)")
+    merging = commands.add_parser("merge", help="join the shares of a version's record (check --record --shard)")
+    merging.add_argument("version", help="the torch version, e.g. 2.15.0")
     record = commands.add_parser("translated", help="record sections as translated after review")
     record.add_argument("sections", nargs="*", help="PAGE or PAGE#SECTION (the heading's text); all when none")
     arguments = parser.parse_args(argv)
     if arguments.command == "check":
-        return check(Path.cwd(), arguments.json)
+        return check(Path.cwd(), arguments.json, arguments.record, arguments.shard)
+    if arguments.command == "merge":
+        written, problems = versions.merge(Path.cwd(), arguments.version)
+        for problem in problems:
+            print(f"docexec: {problem}", file=sys.stderr)
+        if written:
+            print(f"docexec: wrote {written}")
+        return 1 if problems else 0
     done = translated(Path.cwd(), arguments.sections)
     for item in done:
         print(f"recorded {item}")

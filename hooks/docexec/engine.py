@@ -10,6 +10,7 @@ from typing import Any
 from . import claims, codelines, compare, docnotebooks, expected, languages as twins, markup, net, pages, runner, sources, translation
 from .markup import Where
 from .cache import Cache, key
+from . import versions  # what other torch versions gave (verified/)
 from .errors import DocexecError, Failure
 from .options import Options, Site
 from .runner import FileResult, Job
@@ -21,6 +22,9 @@ class Session:
 
     def __init__(self) -> None:
         self.cache: Cache | None = None
+        self.share: versions.Share | None = None  # run only this share of the files (check --shard)
+        self.records: list[versions.Record] = []  # what other torch versions gave (verified/)
+        self.verdicts: versions.Verdicts | None = None  # those records judged against this checkout
         self.files: dict[str, SnippetFile] = {}
         self.results: dict[str, FileResult] = {}
         self.failures: list[Failure] = []
@@ -102,6 +106,9 @@ class Session:
             self.failures.extend(problems)
             if written:
                 self.recorded.append(label)
+        self.records, broken = versions.load(self.root)
+        self.failures.extend(broken)
+        self.verdicts = versions.Verdicts(self.root, self.files, self.records)
         self.failures.sort(key=lambda f: (f.file, f.line))
         self.seconds = time.monotonic() - began
         return self.failures
@@ -171,6 +178,8 @@ class Session:
     def _load(self, uses: dict[str, dict[str | None, Where]]) -> None:
         snippets = (self.root / markup.SNIPPETS).resolve()
         for path, by_section in sorted(uses.items()):
+            if self.share is not None and not self.share.has(path):
+                continue  # another runner's share of the files (check --shard): not loaded, not run
             first = _places(by_section)
             real = (self.root / path).resolve()
             if not real.is_relative_to(snippets):

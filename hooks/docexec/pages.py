@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 from typing import Any, Protocol
 
-from . import figurelang, markup, render, report, translation
+from . import figurelang, markup, matrix, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 from .docnotebooks import Cell
@@ -13,6 +14,7 @@ from .errors import DocexecError
 from .languages import twins
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile
+from .versions import Record, Verdicts
 
 
 class Session(Protocol):
@@ -31,6 +33,9 @@ class Session(Protocol):
     stale: list[translation.Stale]
     claim_problems: dict[tuple[str, int, int], str]
     page_problems: dict[str, list[str]]
+    root: Path
+    records: list[Record]
+    verdicts: Verdicts | None
     figures: dict[str, bytes]  # written by rendering: site path -> PNG
     notebooks: dict[str, str]  # likewise: site path -> notebook JSON
 
@@ -54,7 +59,7 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
     for line, items in claims_by_line.items():
         text = lines[line - 1]
         for item in sorted(items, key=lambda c: -c.start):
-            text = text[: item.start] + _claim(session, label, item, language) + text[item.end:]
+            text = text[: item.start] + _claim(session, label, item, language) + matrix.claim_marks(session, item, language) + text[item.end:]
         lines[line - 1] = text
     for ref in found.references:
         problems = session.problems_of(ref.target)
@@ -68,6 +73,9 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
             except figurelang.NotDrawn as missing:  # known only now, with the page's language
                 raise DocexecError(label, ref.line, f"{ref.target.label}: {missing}") from None
             session.figures.update(images)
+            drift = matrix.differences(session, ref, language)  # what other torch versions print instead
+            if drift:
+                lines[ref.line - 1] += "\n\n" + render.indent(drift, ref.indent)
     for failure in found.failures:
         lines[failure.line - 1] = render.failures([str(failure)], language)
     for line in found.reports:
@@ -101,9 +109,15 @@ def _claim(session: Session, page: str, item: markup.Claim, language: str | None
     return render.claim(item, shown, language)
 
 
+def verified_on(session: Session, label: str, language: str | None) -> str | None:
+    """The provenance line's other torch versions for this page (overrides/main.html shows it)."""
+    return matrix.also(session, label, language)
+
+
 def notebook_page_failures(session: Session, label: str, html_text: str, language: str | None) -> str:
     """A notebook page (rendered by mkdocs-jupyter) shows the failure of each bound cell's
-    section above that cell, found by the cell's id; above the whole page if it has none."""
+    section above that cell, found by the cell's id; above the whole page if it has none. Then
+    what other torch versions print instead, after each cell (matrix.py)."""
     for cell in session.cells.get(label, []):
         problems = session.problems_of(cell.target)
         if not problems:
@@ -114,7 +128,7 @@ def notebook_page_failures(session: Session, label: str, html_text: str, languag
         html_text = html_text[:start] + box + html_text[start:] if start >= 0 else box + html_text
     if session.page_problems.get(label):  # e.g. out of step with its translation
         html_text = render.failures_html(session.page_problems[label], language) + html_text
-    return html_text
+    return matrix.notebook_differences(session, label, html_text, language)  # what other torch versions print
 
 
 def _report(session: Session, language: str | None, to_root: str) -> str:
@@ -127,7 +141,9 @@ def _report(session: Session, language: str | None, to_root: str) -> str:
     titles = {label: title(text) for label, text in session.texts.items()}
     named = {label: titles[label] if language not in languages else titles.get(_twin(label, pairs), titles[label]) for label in titles}
     statements = report.statements(counts, pairs, named)
-    return render.report(rows, statements, [str(s) for s in session.stale], versions(), language, to_root)
+    table = render.report(rows, statements, [str(s) for s in session.stale], versions(), language, to_root)
+    drift = matrix.table(session, language)  # the same files on other torch versions
+    return table + ("\n\n" + drift if drift else "")
 
 
 def title(text: str) -> str:
