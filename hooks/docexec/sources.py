@@ -71,16 +71,23 @@ def state(path: Path) -> str:
     known = _memo.get(str(path))
     if known is not None and known[0] == seen:
         return known[1]
+    content = _sha256(path)
+    if content is None:
+        return ABSENT
+    found = "file:" + content
+    _memo[str(path)] = (seen, found)
+    return found
+
+
+def _sha256(path: str | Path) -> str | None:
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
-        return ABSENT
-    found = "file:" + digest.hexdigest()
-    _memo[str(path)] = (seen, found)
-    return found
+        return None
+    return digest.hexdigest()
 
 
 def states(root: str, paths: list[str]) -> dict[str, str]:
@@ -112,14 +119,8 @@ def fingerprint(root: str, paths: list[str]) -> dict[str, Entry]:
             # A folder's times change with every entry in it, and those entries are listed themselves.
             found[name] = Entry("folder", (stat.st_mode, 0, 0))
             return
-        digest = hashlib.sha256()
-        try:
-            with open(path, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-        except OSError:
-            pass  # a link to nowhere, a socket: its metadata still counts
-        found[name] = Entry(digest.hexdigest(), (stat.st_mode, stat.st_mtime_ns, stat.st_ctime_ns))
+        # A link to nowhere, a socket: no content, but its metadata still counts.
+        found[name] = Entry(_sha256(path) or "", (stat.st_mode, stat.st_mtime_ns, stat.st_ctime_ns))
 
     for top in paths:
         add(top)
