@@ -185,3 +185,21 @@ def test_the_fingerprint_leaves_out_dot_files_and_bytecode_but_sees_a_touch(tmp_
     (tmp_path / "docs/new.md").write_text("y\n")
     assert sources.changes(before, sources.fingerprint(str(tmp_path), [str(tmp_path / "docs")])) == [
         "touched docs/index.md (same content)", "created docs/new.md"]
+
+
+def test_a_fifo_or_a_link_to_a_device_in_the_sources_never_blocks_and_nothing_outside_is_read(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "secret.txt"
+    outside.write_text("secret\n")
+    made = project({PAGE: '# P\n\n--8<-- exec "ok.py"\n', **OK})
+    os.mkfifo(made.root / "snippets/pipe")
+    os.symlink("/dev/zero", made.root / "snippets/zero.txt")
+    os.symlink(outside, made.root / "snippets/leak.txt")
+    started = time.monotonic()
+    built = made.build("--strict")  # it used to hang in the fingerprint, reading the FIFO or /dev/zero
+    assert built.code == 0 and time.monotonic() - started < 60, built.log
+    before = _state(made.root)
+    assert before["snippets/leak.txt"].content == f"link:{outside}" and before["snippets/pipe"].content == "special"
+    outside.write_text("changed\n")  # a file outside is not a source: its content is never read
+    os.utime(made.root / "snippets/ok.py", ns=(1, 1))
+    assert sources.changes(before, _state(made.root)) == ["touched snippets/ok.py (same content)"]
+    assert sources.state(made.root / "snippets/pipe").startswith("special:")

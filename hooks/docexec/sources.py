@@ -17,6 +17,7 @@ import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 from typing import Protocol
 
 import yaml
@@ -71,6 +72,8 @@ def state(path: Path) -> str:
     known = _memo.get(str(path))
     if known is not None and known[0] == seen:
         return known[1]
+    if not S_ISREG(stat.st_mode):
+        return f"special:{stat.st_mode:o}"  # a FIFO or a device: reading it could block forever
     content = _sha256(path)
     if content is None:
         return ABSENT
@@ -119,8 +122,13 @@ def fingerprint(root: str, paths: list[str]) -> dict[str, Entry]:
             # A folder's times change with every entry in it, and those entries are listed themselves.
             found[name] = Entry("folder", (stat.st_mode, 0, 0))
             return
-        # A link to nowhere, a socket: no content, but its metadata still counts.
-        found[name] = Entry(_sha256(path) or "", (stat.st_mode, stat.st_mtime_ns, stat.st_ctime_ns))
+        # Only regular files are read: a link is its target's name (never followed out of the
+        # repository), a FIFO or a device (which could block forever) only its metadata.
+        if S_ISLNK(stat.st_mode):
+            content = "link:" + os.readlink(path)
+        else:
+            content = (_sha256(path) or "") if S_ISREG(stat.st_mode) else "special"
+        found[name] = Entry(content, (stat.st_mode, stat.st_mtime_ns, stat.st_ctime_ns))
 
     for top in paths:
         add(top)
