@@ -119,6 +119,20 @@ def test_a_claim_markdown_shows_as_prose_fails_the_build_and_the_check(project):
     assert "docs/index.md(5): `[[1 | calc.py:a | 1]]` is published as text: the build neither ran nor checked it" in done.stderr
 
 
+@pytest.mark.parametrize(("markup", "where"), [
+    (f'<span title="v {CLAIM} w">hover</span>', "an HTML tag that Markdown shows as text"),
+    (f'[link](https://example.com "t {CLAIM}")', "the title of a <a> (a link's title, a raw tag's attribute)"),
+])
+def test_a_claim_inside_a_tag_or_a_link_title_fails_the_build_and_the_check(project, markup, where):
+    """Found by the fault re-trial: the claim was checked, but the reader saw the span's markup."""
+    made = project({PAGE: f"# T\n\n{REF}\n\nSee {markup} here.\n", **CALC})
+    expected = f"docs/index.md(5): a claim stands inside {where}, where it is published as markup text"
+    built = made.build()
+    assert built.code == 1 and expected in built.log, built.log
+    done = check(made.root)
+    assert done.returncode == 1 and expected in done.stderr, done.stderr
+
+
 def test_a_fence_left_open_swallows_nothing_quietly(project):
     """Markdown and the detection agree that the lines are code: the file they name never runs."""
     # The author closed the quoted output only after the lines meant to show the snippet.

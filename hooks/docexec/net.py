@@ -6,6 +6,8 @@ names on an ``--8<-- exec`` line that nothing runs fails too (``unrun``): the li
 by code (a fence left open above it), so its output would silently be missing."""
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from . import codelines, markup, pages
@@ -31,7 +33,49 @@ def published(label: str, source: str, html_text: str, cell_of: list[int] | None
             f"`{raw}` is published as text: the build neither ran nor checked it\n"
             "write a reference on a line of its own and a claim as [[expected | path.py:section | expression]], "
             "outside code; to show the syntax as an example, put it in a code span or a fenced block")))
+    for where in _broken_claims(html_text):
+        number = next((n for n, line in enumerate(lines, start=1) if "[[" in line), 1)
+        if cell_of:
+            number = cell_of[number - 1] if number <= len(cell_of) else 1
+        failures.append(Failure(label, number, (
+            f"a claim stands inside {where}, where it is published as markup text: the reader would see "
+            "'<span class=\"docexec-claim\" …>' or a broken tag\n"
+            "put the claim in the page's text, outside any HTML tag, attribute or link title")))
     return failures
+
+
+OPEN_TAG = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*$")  # text that reads as a tag not yet closed
+
+
+class _Claims(HTMLParser):
+    """Where the engine's claim spans are not where a reader sees them as claims: inside an
+    attribute (a link title), or inside a raw tag that Markdown escaped to text around them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and "docexec-claim" in value:
+                self.found.append(f"the {name} of a <{tag}> (a link's title, a raw tag's attribute)")
+        if tag == "span" and any(n == "class" and v and "docexec-claim" in v.split() for n, v in attrs):
+            if OPEN_TAG.search(self.text):
+                self.found.append("an HTML tag that Markdown shows as text")
+        self.text = ""
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _broken_claims(html_text: str) -> list[str]:
+    if "docexec-claim" not in html_text:
+        return []
+    parser = _Claims()
+    parser.feed(html_text)
+    parser.close()
+    return parser.found
 
 
 def rendered(session: pages.Session, setup: codelines.Setup) -> list[Failure]:
