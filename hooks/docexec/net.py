@@ -58,7 +58,7 @@ class _Claims(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if value and "docexec-claim" in value:
+            if value and 'class="docexec-claim' in value:  # the span's own markup, inside a value
                 self.found.append(f"the {name} of a <{tag}> (a link's title, a raw tag's attribute)")
         if tag == "span" and any(n == "class" and v and "docexec-claim" in v.split() for n, v in attrs):
             if OPEN_TAG.search(self.text):
