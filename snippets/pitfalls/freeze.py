@@ -8,7 +8,8 @@ BatchNorms = nn.modules.batchnorm._BatchNorm
 
 
 def freeze_bn(model):
-    # eval() keeps the running statistics, requires_grad γ and β.
+    # eval() keeps the running statistics fixed;
+    # requires_grad_(False) freezes γ and β.
     for module in model.modules():
         if isinstance(module, BatchNorms):
             module.eval()
