@@ -244,19 +244,25 @@ def test_the_notebook_page_shows_no_prompt_and_cuts_nothing_off(site, browser, l
     assert page.evaluate(CUT_OFF) == []
     assert page.evaluate(NOTEBOOK_CODE_UNDER_THE_BUTTON) == []
     assert page.evaluate(OVERFLOWING, ".jp-OutputArea-output pre") == []
+    # A wrapped output line hangs under its own indentation, as docexec's outputs do; some do wrap.
+    assert page.evaluate(FLAT_CONTINUATIONS, ".jp-OutputArea-output pre") == []
+    assert page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output pre .output-line')].filter(l => l.offsetHeight > 30).length") >= 4
     page.close()
     assert problems == []
 
 
-BROKEN_WORDS = """() => [...document.querySelectorAll('article .docexec-claim, article .nobr')]
+BROKEN_WORDS = """() => [...document.querySelectorAll('article .docexec-claim:not(:has(code)), article .nobr')]
     .filter(e => { const r = document.createRange(); r.selectNodeContents(e);
                    return new Set([...r.getClientRects()].filter(t => t.width > 0).map(t => Math.round(t.top))).size > 1; })
     .map(e => e.textContent)"""
-FLAT_CONTINUATIONS = """() => [...document.querySelectorAll('.docexec-output:not(.docexec-source) pre > code .output-line')].filter(line => {
-    const text = line.firstChild, indent = line.textContent.length - line.textContent.trimStart().length;
-    if (!text || !line.textContent.trim()) return false;
+FLAT_CONTINUATIONS = """(selector = '.docexec-output:not(.docexec-source) pre > code') => [...document.querySelectorAll(selector + ' .output-line')].filter(line => {
+    const indent = line.textContent.length - line.textContent.trimStart().length;
+    if (!line.textContent.trim()) return false;
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);  // the text node holding the first non-space
+    let text = walker.nextNode(), offset = indent;
+    while (offset >= text.length) { offset -= text.length; text = walker.nextNode(); }
     const all = document.createRange(), first = document.createRange();
-    all.selectNodeContents(line); first.setStart(text, indent); first.setEnd(text, indent + 1);
+    all.selectNodeContents(line); first.setStart(text, offset); first.setEnd(text, offset + 1);
     const start = first.getBoundingClientRect().left, rows = [...all.getClientRects()].filter(t => t.width > 0);
     return rows.filter(t => t.top > rows[0].top + 1).some(t => t.left <= start + 1);
 }).map(line => line.textContent.slice(0, 60))"""
@@ -276,6 +282,7 @@ def test_on_a_phone_words_stay_whole_code_stays_clear_of_the_copy_button_and_wra
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)
     assert page.evaluate(BROKEN_WORDS) == []  # "1e-" / "5", "(8," / "6)"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # a claimed message in code wraps at its spaces
     assert page.evaluate(UNDER_THE_COPY_BUTTON, "article pre") == []  # source that scrolls sideways too
     assert page.evaluate(FLAT_CONTINUATIONS) == []
     assert page.evaluate(NUMBERS_BESIDE_LINES) == []  # the strip above the code moved the numbers too
@@ -386,3 +393,53 @@ def test_figure_labels_are_at_least_9_css_px_high_on_a_phone(site, browser, lang
     for natural, width in ours:
         cap = smallest[(language, natural)]  # the figure drawn for this language is the one shown
         assert cap * width / natural >= 9, (natural, width, cap)
+
+
+WORDS_BROKEN = """selector => [...document.querySelectorAll(selector)].flatMap(code => {
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), chars = [];
+    for (let node; (node = walker.nextNode());) for (let i = 0; i < node.length; i++) chars.push([node, i]);
+    const text = chars.map(([node, i]) => node.data[i]).join(''), broken = [];
+    for (const word of text.matchAll(/\\S+/g)) {
+        const range = document.createRange(), end = chars[word.index + word[0].length - 1];
+        range.setStart(...chars[word.index]); range.setEnd(end[0], end[1] + 1);
+        const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+        if (Math.max(...tops) - Math.min(...tops) > 3) broken.push(word[0]);
+    }
+    return broken;
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_posts_quoted_code_breaks_no_identifier(site, browser, width, language):
+    page, problems = _open(browser, site + ("en/" if language == "en" else ""))
+    page.set_viewport_size({"width": width, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.locator(".post-code pre > code").count() == 1
+    assert page.evaluate(WORDS_BROKEN, ".post-code pre > code") == []  # not "num_batches_tracke" / "d + 1"
+    assert page.evaluate(UNDER_THE_COPY_BUTTON, ".post-code pre") == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    if width == 1280:  # a desktop has room: the code wraps at spaces, under its indentation, nothing hidden
+        assert page.evaluate(OVERFLOWING, ".post-code pre > code") == []
+        assert page.evaluate(FLAT_CONTINUATIONS, ".post-code pre > code") == []
+    page.close()
+    assert problems == []
+
+
+REPORT_TABLE = """() => { const table = [...document.querySelectorAll('article table')].find(t => t.querySelector('[data-docexec-seconds]'));
+    const wrap = table.closest('.md-typeset__scrollwrap') || table.parentElement, names = [...table.querySelectorAll('td code')];
+    const broken = names.filter(c => new Set([...c.getClientRects()].map(r => Math.round(r.top))).size > 1).map(c => c.textContent);
+    return {wider: wrap.scrollWidth - wrap.clientWidth, names: names.length, broken}; }"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_report_table_fits_the_screen_and_breaks_no_file_name(site, browser, width, language):
+    page, problems = _open(browser, site + ("en/" if language == "en" else "") + "report/")
+    page.set_viewport_size({"width": width, "height": 844})
+    page.wait_for_timeout(300)
+    table = page.evaluate(REPORT_TABLE)
+    assert table["names"] >= 20 and table["broken"] == [] and table["wider"] <= 0, table  # not "pitfalls/bat" / "ch.py"
+    assert page.evaluate(OVERFLOWING, "article table") == []
+    page.close()
+    assert problems == []

@@ -1,5 +1,5 @@
-// A wrapped line goes on under its own indentation, so a nested repr (a Sequential's children) or
-// the post's quoted code stays readable on a narrow screen: each line becomes a box whose
+// A wrapped line goes on under its own indentation, so a nested repr (a Sequential's children), in
+// docexec's outputs or a notebook's, or the post's quoted code stays readable on a narrow screen: each line becomes a box whose
 // continuation hangs at the line's leading spaces plus two. The newlines stay text between the
 // boxes, so copying gives the text unchanged.
 function hangLines(code) {
@@ -25,6 +25,24 @@ function hangLines(code) {
   if (line.childNodes.length) close();  // after the last newline: an empty box would add a line
 }
 
+// The post's quoted code wraps at spaces only, but a browser may also break after a hyphen
+// ("ignore[has-" / "type]"): a word with a hyphen inside is kept whole, the text is unchanged.
+function keepHyphenatedWhole(code) {
+  const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), texts = [];
+  for (let node; (node = walker.nextNode());) if (/\S-\S/.test(node.data)) texts.push(node);
+  for (const node of texts) {
+    const parts = node.data.split(/(\S*\S-\S\S*)/);
+    node.replaceWith(...parts.map((part, i) => {
+      if (i % 2 === 0) return part;
+      const whole = document.createElement("span");
+      whole.className = "nobr";
+      whole.textContent = part;
+      return whole;
+    }));
+  }
+}
+
 document$.subscribe(() => {
-  document.querySelectorAll(".docexec-output:not(.docexec-source) pre > code, .post-code pre > code").forEach(hangLines);
+  document.querySelectorAll(".post-code pre > code:not([data-lines])").forEach(keepHyphenatedWhole);
+  document.querySelectorAll(".docexec-output:not(.docexec-source) pre > code, .post-code pre > code, .jupyter-wrapper .jp-OutputArea-output pre").forEach(hangLines);
 });
