@@ -294,7 +294,8 @@ def test_the_real_post_with_old_outputs_quoted_before_its_forward_snippets_keeps
     assert [(r.line + (shift if r.line > first else 0), r.target) for r in before.references] == [
         (r.line, r.target) for r in after.references]
     assert [(c.line + (shift if c.line > first else 0), c.start) for c in before.claims] == [(c.line, c.start) for c in after.claims]
-    assert after.failures == [] and len(after.references) == 22
+    every = sum(line.lstrip().startswith("--8<-- exec") for line in lines)  # the page quotes no reference in code
+    assert after.failures == [] and len(after.references) == every > 0
 
 
 def test_serve_shows_markup_published_as_text_on_both_languages_and_recovers(serve_project):

@@ -5,7 +5,6 @@ import json
 import re
 from typing import Any, Callable
 
-from . import figurelang
 from .markup import Claim, Markup, Target
 from .render import labels
 from .runner import FileResult
@@ -62,7 +61,7 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
         for section in pending:
             done.add(section.name)
             problems = problems_of(Target(file.path, section.name))
-            outputs = _error(problems) if problems else _outputs(results.get(file.path), section.name, language)
+            outputs = _error(problems) if problems else _outputs(results.get(file.path), section.name)
             cell = _code(section.code.rstrip("\n"), outputs)
             cell["metadata"]["docexec"] = {"snippet": file.path, "section": section.name}
             if section.name == PREAMBLE or section.name not in wanted:
@@ -147,14 +146,16 @@ def _setup_cell(source: str) -> dict[str, Any]:
     return cell
 
 
-def _outputs(result: FileResult | None, name: str, language: str | None) -> list[Any]:
+def _outputs(result: FileResult | None, name: str) -> list[Any]:
     section = result.section(name) if result else None
     if section is None:
         return []
     outputs: list[Any] = []
     if section.output:
         outputs.append({"output_type": "stream", "name": "stdout", "text": section.output})
-    for image in figurelang.shown(section.figures, language):
+    # Every figure the code draws, in each language: the notebook is what re-running it gives
+    # (the page itself shows only its own language's).
+    for image in section.figures:
         outputs.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": image, "text/plain": "<Figure>"}})
     return outputs
 
