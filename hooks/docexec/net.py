@@ -27,21 +27,24 @@ def published(label: str, source: str, html_text: str, cell_of: list[int] | None
         candidates = [n for n, line in enumerate(lines, start=1) if kind in line and n not in used]
         number = next((n for n in candidates if raw in lines[n - 1]), candidates[0] if candidates else 1)
         used.add(number)
-        if cell_of:
-            number = cell_of[number - 1] if number <= len(cell_of) else 1
-        failures.append(Failure(label, number, (
+        failures.append(Failure(label, _at(number, cell_of), (
             f"`{raw}` is published as text: the build neither ran nor checked it\n"
             "write a reference on a line of its own and a claim as [[expected | path.py:section | expression]], "
             "outside code; to show the syntax as an example, put it in a code span or a fenced block")))
     for where in _broken_claims(html_text):
         number = next((n for n, line in enumerate(lines, start=1) if "[[" in line), 1)
-        if cell_of:
-            number = cell_of[number - 1] if number <= len(cell_of) else 1
-        failures.append(Failure(label, number, (
+        failures.append(Failure(label, _at(number, cell_of), (
             f"a claim stands inside {where}, where it is published as markup text: the reader would see "
             "'<span class=\"docexec-claim\" …>' or a broken tag\n"
             "put the claim in the page's text, outside any HTML tag, attribute or link title")))
     return failures
+
+
+def _at(number: int, cell_of: list[int] | None) -> int:
+    """A Markdown line's number, or for a notebook the cell it belongs to."""
+    if not cell_of:
+        return number
+    return cell_of[number - 1] if number <= len(cell_of) else 1
 
 
 OPEN_TAG = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*$")  # text that reads as a tag not yet closed

@@ -97,16 +97,16 @@ def ask_where(pid: int, output: str) -> int | None:
     (where the stack starts), or None when it cannot be asked."""
     if STACK_SIGNAL is None:
         return None
-    mark = _size(output)
+    mark = size(output)
     if not _send(pid, STACK_SIGNAL):
         return None
     deadline, last = time.monotonic() + DUMP_WAIT, mark
     while time.monotonic() < deadline:
         time.sleep(0.02)
-        size = _size(output)
-        if size > last:
-            last = size
-        elif size > mark and _has_dump(output, mark):
+        now = size(output)
+        if now > last:
+            last = now
+        elif now > mark and _has_dump(output, mark):
             break  # written, and nothing more came since the last look
     return mark
 
@@ -167,7 +167,8 @@ def _send(pid: int, number: int) -> bool:
     return True
 
 
-def _size(path: str) -> int:
+def size(path: str) -> int:
+    """Bytes a snippet's output file holds so far (0 before it exists)."""
     try:
         return os.path.getsize(path)
     except OSError:

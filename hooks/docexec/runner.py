@@ -154,7 +154,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                 # Dead, but no EOF: a process it started holds the pipe open.
                 results.append(_died(process, sections, current, output, offset, settings.root))
                 break
-            if current >= 0 and _size(output) - offset > MAX_OUTPUT:  # a runaway print loop, stopped early
+            if current >= 0 and processes.size(output) - offset > MAX_OUTPUT:  # a runaway print loop, stopped early
                 _end(process, output)
                 results.append(_too_much(sections[current].name, output, offset, settings.root))
                 break
@@ -204,13 +204,6 @@ def run_guarded(jobs: list[Job], settings: Settings, held: sources.Held) -> list
     return results
 
 
-def _size(output: str) -> int:
-    try:
-        return os.path.getsize(output)
-    except OSError:
-        return 0
-
-
 def _too_much(name: str, output: str, offset: int, root: str) -> SectionResult:
     # Only the start is kept: nothing oversized is recorded, cached or published.
     return SectionResult(name, "too-much-output", _read(output, offset, offset + 4096, root),
@@ -219,7 +212,7 @@ def _too_much(name: str, output: str, offset: int, root: str) -> SectionResult:
 
 
 def _timed_out(process: Any, file: SnippetFile, index: int, limit: float, output: str, offset: int, root: str) -> SectionResult:
-    if _size(output) - offset > MAX_OUTPUT:  # before the stack dump adds to it
+    if processes.size(output) - offset > MAX_OUTPUT:  # before the stack dump adds to it
         return _too_much(file.sections[index].name, output, offset, root)
     # Asked before the kill: faulthandler in the child writes the stack into the output.
     mark = processes.ask_where(process.pid, output) if process.is_alive() else None
@@ -249,7 +242,7 @@ def _where(file: SnippetFile, frames: list[str]) -> str:
 
 def _died(process: Any, sections: Any, current: int, output: str, offset: int, root: str) -> SectionResult:
     process.join(5)
-    if current >= 0 and _size(output) - offset > MAX_OUTPUT:  # the same section fails the same way, however it ended
+    if current >= 0 and processes.size(output) - offset > MAX_OUTPUT:  # the same section fails the same way, however it ended
         return _too_much(sections[current].name, output, offset, root)
     code = process.exitcode
     if code is not None and code < 0:
