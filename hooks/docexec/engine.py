@@ -7,14 +7,25 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import claims, codelines, compare, docnotebooks, expected, languages as twins, markup, net, pages, runner, sources, translation
-from .markup import Where
+from . import (
+    checks,
+    codelines,
+    docnotebooks,
+    markup,
+    net,
+    pages,
+    runner,
+    sources,
+    translation,
+    versions,  # what other torch versions gave (verified/)
+)
+from . import languages as twins
 from .cache import Cache, key
-from . import versions  # what other torch versions gave (verified/)
 from .errors import DocexecError, Failure
+from .markup import Where
 from .options import Options, Site
 from .runner import FileResult, Job
-from .sections import PREAMBLE, VARIES, SnippetFile, load
+from .sections import SnippetFile, load
 
 
 class Session:
@@ -89,7 +100,7 @@ class Session:
         if self._planned is None or self._planned[3] != (root, docs_dir, options, includes, languages):
             self.plan(root, docs_dir, options, includes, languages)
         assert self._planned is not None
-        jobs, uses, claims, _ = self._planned
+        jobs, _, claims, _ = self._planned
         self._planned = None
         began = time.monotonic() - self.seconds
         settings = runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads,
@@ -100,7 +111,8 @@ class Session:
         for result in fresh:
             self.cache.put(result)
             self.results[result.path] = result
-        self._check(uses, claims)
+        for path in self.results:
+            checks.check_file(self, path, claims.get(path, []))
         for label, cells in self.cells.items():
             problems, written = docnotebooks.check(self.root, label, cells, self.files, self.results, self.options.accept)
             self.failures.extend(problems)
@@ -180,13 +192,13 @@ class Session:
         for path, by_section in sorted(uses.items()):
             if self.share is not None and not self.share.has(path):
                 continue  # another runner's share of the files (check --shard): not loaded, not run
-            first = _places(by_section)
+            first = checks.places(by_section)
             real = (self.root / path).resolve()
             if not real.is_relative_to(snippets):
-                self._fail(first, f"refused snippet {path}: it resolves to {real}, outside snippets/", (path, None))
+                self.fail(first, f"refused snippet {path}: it resolves to {real}, outside snippets/", (path, None))
                 continue
             if not real.is_file():
-                self._fail(first, f"snippet file {path} not found; create it, or fix the path (relative to snippets/)", (path, None))
+                self.fail(first, f"snippet file {path} not found; create it, or fix the path (relative to snippets/)", (path, None))
                 continue
             try:
                 file = load(self.root, path)
@@ -196,12 +208,12 @@ class Session:
                 self.problems[(path, None)].append(str(error.failure))
                 continue
             except UnicodeDecodeError as error:
-                self._fail(first, f"snippet file {path} is not UTF-8 text: {error}", (path, None))
+                self.fail(first, f"snippet file {path} is not UTF-8 text: {error}", (path, None))
                 continue
             for section, where in by_section.items():
                 if section is not None and file.section(section) is None:
                     known = ", ".join(file.names) or "none: the file names no sections (`# %% name` or `# --8<-- [start:name]`)"
-                    self._fail(where.places, f"section {section!r} not found in {path} (sections: {known})", (path, section))
+                    self.fail(where.places, f"section {section!r} not found in {path} (sections: {known})", (path, section))
             self.files[path] = file  # the sections that do exist still run and are checked
 
     def _jobs(self, claims: dict[str, list[tuple[str, markup.Claim]]]) -> list[Job]:
@@ -218,100 +230,14 @@ class Session:
             hit = None if self.options.rerun else self.cache.get(file_key)
             held = self.held.holding(path, file_key)
             if held is not None:
-                self._fail(_places(self.uses[path]), held, (path, None))
+                self.fail(checks.places(self.uses[path]), held, (path, None))
             elif hit is not None:
                 self.results[path] = FileResult(**{**hit.__dict__, "cached": True})
             else:
                 jobs.append(Job(file, file_key, dict(expressions), self.options.timeout))
         return jobs
 
-    def _check(self, uses: dict[str, dict[str | None, Where]], claims: dict[str, list[tuple[str, markup.Claim]]]) -> None:
-        for path, result in self.results.items():
-            file, by_section = self.files[path], uses[path]
-            for section in result.sections:
-                places = by_section[section.name].places if section.name in by_section else _places(by_section)
-                label = _section_label(file, section.name)
-                if section.status != "ok":
-                    self._fail(places, _describe(label, section), (path, section.name))
-                    for later in file.sections[len(result.sections):]:  # they never ran
-                        self.problems[(path, later.name)].append(
-                            f"{_section_label(file, later.name)}: not run, because section {section.name!r} before it failed:\n"
-                            + self.problems[(path, section.name)][-1])
-                    continue
-                try:
-                    self._check_output(places, label, path, file, section)
-                except expected.Refused as error:  # a recorded output behind a symbolic link
-                    self._fail(places, str(error), (path, section.name))
-            for problem in result.problems:
-                self._fail(_places(by_section), problem, (path, None))
-            if result.exited:
-                self._after_exit(file, result, by_section)
-            for page, item in claims.get(path, []):
-                self._check_claim(page, item, result)
-            if self.options.accept:
-                try:
-                    for old in expected.stale(self.root, file):
-                        self.recorded.append(expected.remove(self.root, old))
-                except expected.Refused as error:
-                    self._fail(_places(by_section), str(error), (path, None))
-
-    def _after_exit(self, file: SnippetFile, result: FileResult, by_section: dict[str | None, Where]) -> None:
-        """sys.exit(0) ends a file as Python would; a page showing a section after it shows nothing real."""
-        last = result.sections[-1].name
-        for later in file.sections[len(result.sections):]:
-            if later.name in by_section:
-                self._fail(by_section[later.name].places,
-                           f"{_section_label(file, later.name)}: never runs: section {last!r} before it ends the file with "
-                           "sys.exit() (status 0), as `python` would\nshow only sections before the exit, or move the exit "
-                           "to the end of the file", (file.path, later.name))
-
-    def _check_output(self, places: list[tuple[str, int]], label: str, path: str, file: SnippetFile, section: runner.SectionResult) -> None:
-        recorded = expected.read(self.root, path, section.name)
-        where = expected.path(path, section.name)
-        found = file.section(section.name)
-        options = found.options if found is not None else {}
-        if found is not None and found.varies:  # shown as varying; never compared nor recorded
-            if recorded is not None and self.options.accept:
-                (self.root / where).unlink()
-                self.recorded.append(f"removed {where}")
-            elif recorded is not None:
-                self._fail(places, f"{label}: its output varies (`{VARIES}`), so it is not compared, but {where} records one\n"
-                                   "remove that file (`make accept` does)", (path, section.name))
-            return
-        if self.options.accept:
-            # An output equal within its tolerance is kept: no churn between machines.
-            if section.output and (recorded is None or compare.check(recorded, section.output, options.get("rtol"), options.get("atol"))):
-                self.recorded.append(expected.write(self.root, path, section.name, section.output))
-            elif not section.output.strip() and recorded is not None:  # it prints nothing now
-                self.recorded.append(expected.remove(self.root, where))
-            return
-        if recorded is None:
-            if section.output.strip():
-                self._fail(places, f"{label}: no recorded output yet ({where} is missing)\n"
-                                   "record it with `make accept` (DOCEXEC_ACCEPT=1 mkdocs build), then review it in `git diff`",
-                           (path, section.name))
-            return
-        report = compare.check(recorded, section.output, options.get("rtol"), options.get("atol"))
-        if report is not None:
-            self._fail(places, f"{label}: output differs from the recorded {where}\n"
-                               f"Expected/Got diff ('-' recorded, '+' real):\n{report}\n"
-                               "if the new output is right, record it with `make accept` and review `git diff`",
-                       (path, section.name))
-
-    def _check_claim(self, page: str, item: markup.Claim, result: FileResult) -> None:
-        section = _claimed(result, item)
-        if section is None or section.status != "ok":
-            return  # the section's own failure (or its absence) is reported already, and shown at the claim
-        observed = section.claims.get(item.expression, {"raised": "KeyError", "message": "the claim was not evaluated"})
-        problem = claims.check(item.expected, observed)
-        if problem is not None:
-            message = f"claim {item.expected.describe()} about `{item.expression}` after {item.target.label} does not hold: {problem}"
-            if "repr" in observed and item.expected.kind == "number":
-                message += f"\n{item.expression} = {observed['repr']}"
-            self.failures.append(Failure(page, item.line, message))
-            self.claim_problems[(page, item.line, item.start)] = message
-
-    def _fail(self, places: list[tuple[str, int]], message: str, about: tuple[str, str | None] | None = None) -> None:
+    def fail(self, places: list[tuple[str, int]], message: str, about: tuple[str, str | None] | None = None) -> None:
         """Log ``message`` once, at the first place; every page showing ``about`` shows it too."""
         if about is not None:
             self.problems[about].append(message)
@@ -335,7 +261,7 @@ class Session:
 
     def claimed(self, item: markup.Claim) -> runner.SectionResult | None:
         result = self.results.get(item.target.path)
-        return _claimed(result, item) if result is not None else None
+        return checks.claimed(result, item) if result is not None else None
 
     def problems_of(self, target: markup.Target) -> list[str]:
         """What every page showing ``target`` must show instead of (or beside) its output."""
@@ -350,37 +276,3 @@ class Session:
         if not found and target.path not in self.results:
             found.append(f"{target.label}: did not run")
         return found
-
-
-def _claimed(result: FileResult, item: markup.Claim) -> runner.SectionResult | None:
-    """The section after which the claim's value was read: the named one, or the file's last."""
-    if item.target.section is None:
-        whole = len(result.sections) == result.expected_sections or result.exited
-        return result.sections[-1] if result.sections and whole else None
-    return result.section(item.target.section)
-
-
-def _section_label(file: SnippetFile, name: str) -> str:
-    found = file.section(name)
-    marker = found.line - 1 if found is not None and name != PREAMBLE else 1
-    return f"{file.path}({marker}) section {name!r}"
-
-
-def _places(by_section: dict[str | None, Where]) -> list[tuple[str, int]]:
-    places: list[tuple[str, int]] = []
-    for where in by_section.values():
-        places.extend(p for p in where.places if p not in places)
-    return places
-
-
-def _describe(label: str, section: runner.SectionResult) -> str:
-    what = {"error": "raised an exception", "timeout": "timed out", "crashed": "crashed",
-            "too-much-output": "printed too much"}.get(section.status, section.status)
-    parts = [f"{label}: {what}"]
-    if section.error:
-        parts.append(section.error)
-    if section.output.strip():
-        parts.append("output before it stopped:\n" + section.output.rstrip())
-    if section.status == "timeout":
-        parts.append("raise the limit with `# %% name timeout=SECONDS` or DOCEXEC_TIMEOUT, or make the code faster")
-    return "\n".join(parts)
