@@ -117,15 +117,33 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if _nested(config):
         return  # every language's pages were scanned and run by the first language's build
     try:
-        failures = SESSION.build(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
+        # The files run while MkDocs renders the pages; a page waits only for the ones it shows.
+        failures = SESSION.start(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
+    except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
+        failures = [_internal(error, "while running the snippets")]
+        SESSION.failures = failures
+    for section in SESSION.stale:
+        log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
+    if failures:  # the pages are broken already: report everything now, as one list
+        _finished()
+
+
+def on_env(env: object, config: MkDocsConfig, files: Files) -> None:
+    # Every page of the first language has rendered (MkDocs renders all before it writes any),
+    # so every file has been waited for: the build's verdict comes before anything is written.
+    if not _nested(config) and not SESSION.finished:
+        _finished()
+
+
+def _finished() -> None:
+    try:
+        failures = SESSION.finish()
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
         failures = [_internal(error, "while running the snippets")]
         SESSION.failures = failures
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
     log.info(SESSION.tally())
-    for section in SESSION.stale:
-        log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
     if not failures:
         return
     text = summary(failures)
@@ -158,6 +176,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     label = f"{SESSION.docs}/{page.file.src_uri}"
     if page.file.src_uri.endswith(".ipynb"):
+        SESSION.settle_page(label)
         # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
         html = pages.notebook_page_failures(SESSION, label, html, _language(config))
     elif not page.file.src_uri.endswith(".md"):

@@ -5,6 +5,7 @@ import os
 import time
 from collections import defaultdict
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from . import (
@@ -24,6 +25,7 @@ from .cache import Cache, key
 from .errors import DocexecError, Failure
 from .markup import Where
 from .options import Options, Site
+from .background import Background, first_needed
 from .runner import FileResult, Job
 from .sections import SnippetFile, load
 
@@ -61,6 +63,13 @@ class Session:
         self.single: set[str] = set()  # pages declared single-language: they need no twin
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
         self.held = sources.Held()  # files whose run changed the sources: not run again (serve)
+        self._run: Background | None = None  # the files still running while pages render
+        self._claims: dict[str, list[tuple[str, markup.Claim]]] = {}
+        self._checked: set[str] = set()  # files judged in this build
+        self._began = 0.0
+        self.finished = True  # no build under way: finish() has judged the last one
+        self._planned_failures: list[Failure] = []  # what the plan found, before any file was judged
+        self._planned_problems: dict[tuple[str, str | None], list[str]] = {}
 
     # -- one build ---------------------------------------------------------------------------
 
@@ -71,6 +80,7 @@ class Session:
         the caller can start the fork server (and its torch import) early; ``build`` goes on
         from here. ``languages``: the translations' suffixes (``en`` for x.en.md)."""
         began = time.monotonic()
+        self.cancel()
         self.includes, self.languages = includes, languages or []
         self.root, self.options = root, options
         self.docs = os.path.relpath(docs_dir, root).replace(os.sep, "/")
@@ -97,33 +107,79 @@ class Session:
     def build(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
               languages: list[str] | None = None) -> list[Failure]:
         """One build's failures; it uses the plan made for the same arguments, if any."""
+        self.start(root, docs_dir, options, includes, languages)
+        return self.finish()
+
+    def start(self, root: Path, docs_dir: Path, options: Options, includes: bool = False,
+              languages: list[str] | None = None) -> list[Failure]:
+        """Plan (unless planned with the same arguments), then run the files in the background,
+        those the first pages show first; pages take their results with ``settle``. What the plan
+        found wrong is returned at once: a caller may then wait with ``finish`` and stop."""
+        self.cancel()
         if self._planned is None or self._planned[3] != (root, docs_dir, options, includes, languages):
             self.plan(root, docs_dir, options, includes, languages)
         assert self._planned is not None
-        jobs, _, claims, _ = self._planned
+        jobs, _, self._claims, _ = self._planned
         self._planned = None
-        began = time.monotonic() - self.seconds
+        self._began = time.monotonic() - self.seconds
+        self._checked = set()
+        self.finished = False
+        self.records, broken = versions.load(self.root)
+        self.failures.extend(broken)
+        self._planned_failures = list(self.failures)
+        self._planned_problems = {k: list(v) for k, v in self.problems.items()}
+        self.verdicts = versions.Verdicts(self.root, self.files, self.records)
         settings = runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads,
                                    protected=tuple(sources.protected(root, docs_dir)),
                                    ignored=tuple(sources.ignored(str(self.root), self.options.cache_dir)))
-        fresh = runner.run_guarded(jobs, settings, self.held)
+        self._run = Background(first_needed(jobs, self.uses, self.languages), settings, self.held) if jobs else None
+        return list(self.failures)
+
+    def settle(self, paths: Iterable[str]) -> None:
+        """Wait for these files (a page about to render shows them) and judge each, once."""
+        for path in paths:
+            if path in self._checked or path not in self.files:
+                continue
+            if self._run is not None and path in self._run.paths:
+                if self.options.accept:
+                    self._run.join()  # it writes recorded outputs: not while the sources are watched for changes
+                result = self._run.wait(path)
+                if result is None:
+                    continue  # the run was cancelled before it: nothing to judge
+                self.results[path] = result
+            if path in self.results:
+                self._checked.add(path)
+                checks.check_file(self, path, self._claims.get(path, []))
+
+    def finish(self) -> list[Failure]:
+        """Every file judged, the run's results cached, the notebooks checked: the build's failures."""
+        fresh = self._run.join() if self._run is not None else []
+        if self._run is not None and self._run.blamed():
+            # A process a snippet started changed the sources: judge every file again, against
+            # the sources as they are now, as a build that waited for the whole run would.
+            self.failures, self.claim_problems, self._checked = list(self._planned_failures), {}, set()
+            self.problems = defaultdict(list, {k: list(v) for k, v in self._planned_problems.items()})
+        self._run = None
         assert self.cache is not None
         for result in fresh:
-            self.cache.put(result)
             self.results[result.path] = result
-        for path in self.results:
-            checks.check_file(self, path, claims.get(path, []))
+            self.cache.put(result)
+        self.settle(list(self.results))
         for label, cells in self.cells.items():
             problems, written = docnotebooks.check(self.root, label, cells, self.files, self.results, self.options.accept)
             self.failures.extend(problems)
             if written:
                 self.recorded.append(label)
-        self.records, broken = versions.load(self.root)
-        self.failures.extend(broken)
-        self.verdicts = versions.Verdicts(self.root, self.files, self.records)
         self.failures.sort(key=lambda f: (f.file, f.line))
-        self.seconds = time.monotonic() - began
+        self.seconds = time.monotonic() - self._began
+        self.finished = True
         return self.failures
+
+    def cancel(self) -> None:
+        """Stop a run a failed build left behind (``mkdocs serve`` builds again after an error)."""
+        if self._run is not None:
+            self._run.cancel()
+            self._run = None
 
     def tally(self) -> str:
         ran = sum(not r.cached for r in self.results.values())
@@ -252,7 +308,18 @@ class Session:
     def render_page(self, page: str, markdown_text: str, language: str | None, to_root: str = "",
                     notebook_path: str | None = None) -> str:
         """The page's Markdown with snippets, claims and the report expanded (see pages.py)."""
+        self.settle_page(f"{self.docs}/{page}")
         return pages.render_page(self, page, markdown_text, language, to_root, notebook_path)
+
+    def settle_page(self, label: str) -> None:
+        """The results a page shows are in, judged: its references, claims and notebook cells;
+        all of them for a page with the build report (or one the plan did not read)."""
+        found = self.marked.get(label)
+        if found is None or found.reports:
+            self.settle(list(self.files))
+            return
+        targets = [r.target for r in found.references] + [c.target for c in found.claims] + [c.target for c in self.cells.get(label, [])]
+        self.settle(dict.fromkeys(t.path for t in targets))
 
     def literal(self, label: str, text: str) -> markup.CodeCheck:
         """Which spots of ``text`` (the page ``label``, or its body as MkDocs hands it to a

@@ -7,6 +7,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -74,16 +75,24 @@ class Settings:
     ignored: tuple[str, ...] = ()  # read by snippets but not their inputs (sources.ignored)
 
 
-def run_all(jobs: list[Job], settings: Settings) -> list[FileResult]:
-    """Run every job, a few forks at a time; results come back in the order of ``jobs``."""
+Done = Callable[[FileResult], None]
+
+
+def run_all(jobs: list[Job], settings: Settings, done: Done | None = None,
+            stop: threading.Event | None = None) -> list[FileResult]:
+    """Run every job, a few forks at a time, starting them in the order of ``jobs``; results come
+    back in that order, and each is also handed to ``done`` (in a worker thread) as it finishes."""
     if not jobs:
         return []
     context = server.context()
-    stop = threading.Event()
+    stop = stop or threading.Event()
     with tempfile.TemporaryDirectory(prefix="docexec-") as scratch:
         with ThreadPoolExecutor(max_workers=min(settings.workers, len(jobs))) as pool:
             futures = [pool.submit(_run_one, context, job, settings, os.path.join(scratch, f"{i}.out"), stop)
                        for i, job in enumerate(jobs)]
+            if done is not None:
+                for future in futures:
+                    future.add_done_callback(lambda f: done(f.result()) if not f.cancelled() and f.exception() is None else None)
             try:
                 return [f.result() for f in futures]
             except BaseException:
@@ -189,13 +198,14 @@ def _add_inputs(result: FileResult, seen: dict[str, Any] | None, root: str) -> N
                                for line, message in seen["refused"])
 
 
-def run_guarded(jobs: list[Job], settings: Settings, held: sources.Held) -> list[FileResult]:
+def run_guarded(jobs: list[Job], settings: Settings, held: sources.Held, done: Done | None = None,
+                stop: threading.Event | None = None) -> list[FileResult]:
     """``run_all``, with the build's sources fingerprinted before and after: a change (which only a
     process a snippet started can make, past the guard) fails the files blamed for it."""
     if not jobs:
         return []
     before = sources.fingerprint(settings.root, list(settings.protected))
-    results = run_all(jobs, settings)
+    results = run_all(jobs, settings, done, stop)
     changed = sources.changes(before, sources.fingerprint(settings.root, list(settings.protected)))
     blamed = held.blame(results, changed)
     for result in results:
