@@ -1,13 +1,15 @@
-# docexec_hook: the MkDocs glue; runs every referenced snippet once per build and renders pages.
-"""Listed under `hooks:` in mkdocs.yml. The work is done by the `docexec` package beside it."""
+# docexec_hook: the MkDocs glue; runs every referenced snippet once per build, pages render through the extension.
+"""Listed under `hooks:` in mkdocs.yml. The work is done by the `docexec` package beside it: the
+pages are expanded by its Markdown extension (docexec.extension, listed in mkdocs.yml for every
+host, added here if not), which learns from this hook which page MkDocs renders and uses this
+hook's build. What only MkDocs offers stays here: serve, strict, provenance, the report file,
+the figures written after the build, and notebook pages (mkdocs-jupyter renders those itself)."""
 from __future__ import annotations
 
 import datetime
 import json
 import os
-import posixpath
 import subprocess
-import traceback
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,20 +18,22 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from docexec import codelines, net, pages, render, report, server
-from docexec.anchors import ClaimFreeIds
+import docexec
+from docexec import codelines, host, net, pages, render, report, server
 from docexec.cache import versions
 from docexec.engine import Session
-from docexec.errors import DocexecError, Failure, summary
+from docexec.errors import PageError, internal, summary
+from docexec.extension import CSS, STYLES, DocexecExtension
 from docexec.options import Options, SwitchError
 import strict_mode
 
 log = get_plugin_logger("docexec")
-CSS = "assets/docexec.css"  # the engine's styles (claims, figures, long outputs), served with the site
+NAMES = ("docexec.extension", "docexec.extension:DocexecExtension")  # how mkdocs.yml may list the extension
 SESSION = Session()  # module state outlives `mkdocs serve` rebuilds: memory cache, fork server
 _command = "build"
 _site_root = Path("site")
 _options = Options()
+_page: host.PageContext | None = None  # the page MkDocs is rendering, for the extension
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -46,6 +50,10 @@ def on_config(config: MkDocsConfig) -> None:
         _options = Options.from_environment()
     except SwitchError as error:
         raise PluginError(f"docexec: {error}") from None
+    engine = Path(docexec.__file__).resolve().parent
+    if engine != Path(__file__).resolve().parent / "docexec":  # mkdocs.yml's extension loaded another copy
+        raise PluginError(f"docexec: the engine was imported from {engine}, not from this project's hooks/docexec: "
+                          "install this project's (`make install`, or `pip install -e .` here)")
     if not _nested(config):
         # References and claims in what this site's Markdown makes code stay literal (codelines.py).
         SESSION.setup = codelines.Setup.of(config.markdown_extensions, config.mdx_configs)
@@ -65,13 +73,26 @@ def on_config(config: MkDocsConfig) -> None:
     config.extra["provenance"] = {**versions(), "date": built.strftime("%Y-%m-%d")}
     if CSS not in config.extra_css:
         config.extra_css.append(CSS)
-    if not any(isinstance(extension, ClaimFreeIds) for extension in config.markdown_extensions):
-        config.markdown_extensions.append(ClaimFreeIds())  # a claim's number never moves its heading's anchor
+    _use_extension(config)
+
+
+def _use_extension(config: MkDocsConfig) -> None:
+    """The extension renders every page, with this build: the one mkdocs.yml lists (its options
+    kept, its place too) or, for a site that lists none, one added after the site's own."""
+    extensions = config.markdown_extensions
+    for index, extension in enumerate(extensions):
+        if isinstance(extension, DocexecExtension):
+            return
+        if isinstance(extension, str) and extension in NAMES:
+            options = dict(config.mdx_configs.pop(extension, {}) or {})
+            extensions[index] = DocexecExtension(**{**options, "session": SESSION})
+            return
+    extensions.append(DocexecExtension(session=SESSION))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     if files.get_file_from_path(CSS) is None:
-        files.append(File.generated(config, CSS, abs_src_path=str(Path(pages.__file__).with_name("docexec.css"))))
+        files.append(File.generated(config, CSS, abs_src_path=str(STYLES)))
     return files
 
 
@@ -120,7 +141,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         # The files run while MkDocs renders the pages; a page waits only for the ones it shows.
         failures = SESSION.start(_root(config), Path(config.docs_dir), _options, _includes(config), _translations(config))
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
-        failures = [_internal(error, "while running the snippets")]
+        failures = [internal(error, "while running the snippets")]
         SESSION.failures = failures
     for section in SESSION.stale:
         log.warning(str(section))  # fails a --strict build (CI, the Pages deploy); `serve` keeps going
@@ -139,7 +160,7 @@ def _finished() -> None:
     try:
         failures = SESSION.finish()
     except Exception as error:  # noqa: BLE001 - a bug of docexec's own must not stop `mkdocs serve`
-        failures = [_internal(error, "while running the snippets")]
+        failures = [internal(error, "while running the snippets")]
         SESSION.failures = failures
     for path in SESSION.recorded:
         log.info(f"recorded {path}")
@@ -153,34 +174,35 @@ def _finished() -> None:
     raise PluginError(f"docexec: {text}")
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    if not page.file.src_uri.endswith(".md"):
-        return None  # notebooks and other sources reach this event too
-    to_root = "../" * page.url.count("/")  # docexec-report.json lies at the site's root (url: en/x/ for en)
-    # The page's notebook sits beside its HTML: en/norms/ -> en/norms/norms.ipynb, a.html -> a.ipynb.
-    stem = Path(page.file.src_uri).name.split(".")[0]
-    folder = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
-    notebook = f"{folder.lstrip('/')}{stem}.ipynb"
-    try:
-        return SESSION.render_page(page.file.src_uri, markdown, _language(config), to_root, notebook)
-    except Exception as error:  # noqa: BLE001 - shown on the page; the build fails, serve keeps serving
-        # A fault of the page known only with its language (a figure not drawn in it) is no bug.
-        failure = error.failure if isinstance(error, DocexecError) else _internal(error, f"while rendering {page.file.src_uri}")
-        SESSION.failures.append(failure)
-        if _command != "serve":
-            raise PluginError(f"docexec: {failure}") from error
-        log.error(str(failure))
-        return markdown + "\n\n" + render.failures([str(failure)], _language(config))
+def _rendering(md: object) -> host.PageContext | None:
+    return _page
+
+
+host.register(_rendering)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
+    # The extension, run by page.render right after this event, renders this page.
+    global _page
+    _page = host.PageContext(page.file.src_uri, page.url, _language(config), None, _failed)
+
+
+def _failed(error: PageError) -> None:
+    """A page that failed: the build stops at it (MkDocs names the page); serve shows it and keeps serving."""
+    if _command != "serve":
+        raise PluginError(f"docexec: {error}") from error
+    log.error(str(error))
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    global _page
+    _page = None
+    if not page.file.src_uri.endswith(".ipynb"):
+        return None  # Markdown pages were expanded and checked by the extension
+    # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
     label = f"{SESSION.docs}/{page.file.src_uri}"
-    if page.file.src_uri.endswith(".ipynb"):
-        SESSION.settle_page(label)
-        # mkdocs-jupyter renders notebook pages itself: their failing cells are marked in its HTML.
-        html = pages.notebook_page_failures(SESSION, label, html, _language(config))
-    elif not page.file.src_uri.endswith(".md"):
-        return None
+    SESSION.settle_page(label)  # the results its cells show are in, judged
+    html = pages.notebook_page_failures(SESSION, label, html, _language(config))
     # Fail closed: markup still shown as prose was neither run nor checked, whatever the reason.
     raw = net.published(label, SESSION.texts.get(label, ""), html, SESSION.cell_lines.get(label))
     if not raw:
@@ -199,12 +221,6 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     if also:
         page.meta["docexec_verified_on"] = also
     return context
-
-
-def _internal(error: Exception, doing: str) -> Failure:
-    trace = "".join(traceback.format_exception(error)).rstrip()
-    return Failure("docexec", 0, f"internal error {doing}: {type(error).__name__}: {error}\n"
-                                 f"this is a bug in docexec (hooks/docexec/); please report it with this traceback:\n{trace}")
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -34,7 +34,15 @@ class Setup:
 
     @classmethod
     def of(cls, extensions: list[Any], configs: dict[str, dict[str, Any]]) -> Setup:
-        return cls(tuple(dict.fromkeys([*BUILTINS, *extensions])), dict(configs))  # as MkDocs orders them
+        # Without docexec's own extension: what the author's Markdown makes code is asked before
+        # anything is expanded (and rendering through it here would expand pages while scanning them).
+        others = [e for e in extensions if not _own(e)]
+        return cls(tuple(dict.fromkeys([*BUILTINS, *others])), dict(configs))  # as MkDocs orders them
+
+
+def _own(extension: Any) -> bool:
+    name = extension if isinstance(extension, str) else type(extension).__module__
+    return name.split(":")[0] in ("docexec.extension", "docexec.anchors")
 
 
 class Pages:

@@ -1,6 +1,7 @@
 # errors: the one shape every docexec failure takes, `file(line): message`.
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 
 
@@ -30,6 +31,21 @@ class DocexecError(Exception):
     def __init__(self, file: str, line: int, message: str) -> None:
         super().__init__(str(Failure(file, line, message)))
         self.failure = Failure(file, line, message)
+
+
+class PageError(DocexecError):
+    """A page that must not be published as it stands: its failures and the text that names them."""
+
+    def __init__(self, failures: list[Failure], text: str) -> None:
+        Exception.__init__(self, text)
+        self.failure, self.failures = failures[0], failures
+
+
+def internal(error: Exception, doing: str) -> Failure:
+    """A bug of docexec's own, with its traceback: reported like a failure, never swallowed."""
+    trace = "".join(traceback.format_exception(error)).rstrip()
+    return Failure("docexec", 0, f"internal error {doing}: {type(error).__name__}: {error}\n"
+                                 f"this is a bug in docexec (hooks/docexec/); please report it with this traceback:\n{trace}")
 
 
 def _indent(text: str) -> str:

@@ -4,11 +4,14 @@ provider registered by the host's glue (the MkDocs hook; Zensical's page context
 extension's own options (plain ``markdown.markdown``, a script, a test)."""
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown import Markdown
+
+from .errors import PageError
 
 
 @dataclass(frozen=True)
@@ -17,11 +20,22 @@ class PageContext:
     url: str  # its address from the site root: "en/norms/"; "" for the home page
     language: str | None  # labels of outputs and failures; None: the site's default language
     site_dir: Path | None  # where the site is written (figures, notebooks); None: the host writes them
+    # What a failing page does. None: the extension raises the PageError (a build stops at the
+    # page). Else it is called with it: it may raise (a strict build, in the host's own error
+    # type) or return, and the page then shows the failure in place (a live server keeps serving).
+    on_failure: Callable[[PageError], None] | None = None
 
     @property
     def to_root(self) -> str:
         """From the page's address to the site root: 'en/norms/' -> '../../'."""
         return "../" * self.url.count("/")
+
+    @property
+    def notebook(self) -> str:
+        """The page's notebook, beside its HTML: en/norms/ -> en/norms/norms.ipynb, a.html -> a.ipynb."""
+        stem = posixpath.basename(self.source).split(".")[0]
+        folder = self.url if self.url.endswith("/") or not self.url else posixpath.dirname(self.url) + "/"
+        return f"{folder.lstrip('/')}{stem}.ipynb"
 
 
 Provider = Callable[[Markdown], "PageContext | None"]
