@@ -91,21 +91,25 @@ def on_page_markdown(markdown, **kwargs):
 '''
 
 
-def test_markup_published_as_text_fails_the_build_whatever_judged_it_code(project):
-    """Code detection is not trusted: a later plugin turns the literal lines into prose."""
+def test_markup_a_plugin_makes_of_code_fails_the_build_whatever_judged_it_code(project):
+    """Code detection is not trusted: a later plugin turns the literal lines into prose. The
+    extension renders after every on_page_markdown, so it sees them as markup the build never
+    read: it refuses to expand them (they were neither run nor checked)."""
     quoted = f"# T\n\n~~~text\n{REF}\nthe value {CLAIM}\n~~~\n\n{REF}\n"
     made = project({"docs/index.md": f"# T\n\n{REF}\n", "docs/index.en.md": quoted, "late.py": LATE_HOOK, **CALC}, i18n=True)
     config = (made.root / "mkdocs.yml").read_text()
     (made.root / "mkdocs.yml").write_text(config.replace("docexec_hook.py\n", "docexec_hook.py\n  - late.py\n"))
     built = made.build("--strict")
     assert built.code == 1
-    assert docexec_lines(built.log)[:3] == [
+    lines = built.lines()
+    assert lines[lines.index("ERROR   -  Error reading page 'index.en.md':") + 1:][:4] == [
         "ERROR   -  docexec: 2 problems with the documentation's snippets",
-        '''docs/index.en.md(4): `--8<-- exec "calc.py:a"` is published as text: the build neither ran nor checked it''',
-        "    write a reference on a line of its own and a claim as [[expected | path.py:section | expression]], "
-        "outside code; to show the syntax as an example, put it in a code span or a fenced block",
+        '''docs/index.en.md(4): `--8<-- exec "calc.py:a"` is markup only in the Markdown a plugin or hook handed on: '''
+        "in the page the build read it is code, or not there, so the build neither ran nor checked it",
+        "    write references and claims in the page itself, outside code; a plugin must not turn code into prose",
+        "docs/index.en.md(5): `[[1 | calc.py:a | 1]]` is markup only in the Markdown a plugin or hook handed on: "
+        "in the page the build read it is code, or not there, so the build neither ran nor checked it",
     ]
-    assert "docs/index.en.md(5): `[[1 | calc.py:a | 1]]` is published as text" in built.log
 
 
 def test_a_claim_markdown_shows_as_prose_fails_the_build_and_the_check(project):

@@ -111,10 +111,11 @@ class _Expand(Preprocessor):
             expanded = pages.render_page(session, source, text, page.language, to_root, page.notebook)
         except Exception as error:  # noqa: BLE001 - a failure of the page, or a bug, named at the page
             failure = error.failure if isinstance(error, DocexecError) else internal(error, f"while rendering {page.source}")
+            failed = error if isinstance(error, PageError) else PageError([failure], str(failure))
             if state.session is not None:
-                state.session.failures.append(failure)
-            state.fail(error if isinstance(error, PageError) else PageError([failure], str(failure)))
-            return (text + "\n\n" + render.failures([str(failure)], page.language)).split("\n")
+                state.session.failures.extend(failed.failures)
+            state.fail(failed)
+            return (text + "\n\n" + render.failures([str(f) for f in failed.failures], page.language)).split("\n")
         if page.site_dir is not None:
             _write(page.site_dir, session, page.notebook)
         return expanded.split("\n")

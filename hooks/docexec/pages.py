@@ -10,7 +10,7 @@ from . import figurelang, markup, matrix, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 from .docnotebooks import Cell
-from .errors import DocexecError
+from .errors import DocexecError, Failure, PageError, summary
 from .languages import twins
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile
@@ -53,6 +53,9 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
     label = f"{session.docs}/{page}"
     found = markup.find(label, markdown_text, includes=session.includes, code=session.literal(label, markdown_text))
     lines = markdown_text.split("\n")
+    unread = _unread(session, label, found, lines)
+    if unread:
+        raise PageError(unread, summary(unread))
     claims_by_line: dict[int, list[markup.Claim]] = defaultdict(list)
     for item in found.claims:
         claims_by_line[item.line].append(item)
@@ -91,6 +94,34 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
         session.notebooks[notebook_path] = notebook
         lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
     return "\n".join(lines)
+
+
+def _unread(session: Session, label: str, found: markup.Markup, lines: list[str]) -> list[Failure]:
+    """Markup in the text a host renders that was not markup in the page the build read: a plugin
+    or hook changed the Markdown in between (took lines out of a fence, added some). It would be
+    expanded from results nobody checked against it: a failure, never shown as checked. Compared
+    by text, so a plugin that only moves lines changes nothing; named at the page's own line."""
+    scanned = session.marked.get(label)
+    if scanned is None:
+        return []  # a page the build did not read (plain markdown.markdown of a text): nothing to compare
+    source = session.texts[label].split("\n")
+    were = [source[r.line - 1].strip() for r in scanned.references] + [source[c.line - 1][c.start:c.end] for c in scanned.claims]
+    now = [(r.line, lines[r.line - 1].strip()) for r in found.references]
+    now += [(c.line, lines[c.line - 1][c.start:c.end]) for c in found.claims]
+    taken = {r.line for r in scanned.references} | {c.line for c in scanned.claims}
+    failures = []
+    for line, text in sorted(now):
+        if text in were:
+            were.remove(text)
+            continue
+        # The line of the page that holds it (as code), else where the handed-on text has it.
+        line = next((n for n, held in enumerate(source, start=1) if text in held and n not in taken), line)
+        taken.add(line)
+        failures.append(Failure(label, line, (
+            f"`{text}` is markup only in the Markdown a plugin or hook handed on: in the page the build read it is "
+            "code, or not there, so the build neither ran nor checked it\n"
+            "write references and claims in the page itself, outside code; a plugin must not turn code into prose")))
+    return sorted(failures, key=lambda f: f.line)
 
 
 def _claim(session: Session, page: str, item: markup.Claim, language: str | None) -> str:
