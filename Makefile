@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install torch-cpu system serve build check merge records accept rerun translated test bench clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -23,7 +23,7 @@ torch-cpu:  ## install the CPU build of torch first (the Pages workflow does)
 	$(PY) -m pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu "torch==$(PINNED)"
 
 # Another torch: `make check TORCH=2.15.0` checks everything with it, in its own environment
-# .venv-torch-2.15.0/ (torch, the pinned numpy and the engine's needs; never the main .venv), and
+# .venv-torch-2.15.0/ (torch, the pinned numpy and the engine, installed from here; never the main .venv), and
 # writes verified/torch-2.15.0.json. The pinned version runs in .venv itself. SHARD=k/n checks
 # one share of the files; `make merge TORCH=…` joins the shares. PIP_CONSTRAINT=/dev/null: a
 # machine's pip configuration may cap torch at its own disk copy. TORCH_INDEX: an extra wheel
@@ -31,7 +31,7 @@ torch-cpu:  ## install the CPU build of torch first (the Pages workflow does)
 OTHER     := $(if $(TORCH),$(filter-out $(PINNED),$(TORCH)))
 CHECK_PY  := $(if $(OTHER),.venv-torch-$(OTHER)/bin/python,$(PY))
 
-.venv-torch-%/.installed: requirements.txt
+.venv-torch-%/.installed: requirements.txt pyproject.toml
 	test -x .venv-torch-$*/bin/python || python3 -m venv .venv-torch-$*
 	.venv-torch-$*/bin/python -m pip install --quiet --upgrade pip
 	sed -e '/^# tests/,$$d' -e 's/^torch==.*/torch==$*/' requirements.txt > .venv-torch-$*/requirements.txt
@@ -70,13 +70,13 @@ build: install  ## build site/ with --strict: any mismatch fails
 	$(MKDOCS) build --strict
 
 check: install $(if $(OTHER),.venv-torch-$(OTHER)/.installed)  ## run and check every snippet, claim and translation, as a build would; no HTML (TORCH=2.15.0: with that torch, recorded in verified/)
-	PYTHONPATH=hooks $(CHECK_PY) -m docexec check $(if $(TORCH),--record "$(TORCH)") $(if $(SHARD),--shard "$(SHARD)")
+	$(CHECK_PY) -m docexec check $(if $(TORCH),--record "$(TORCH)") $(if $(SHARD),--shard "$(SHARD)")
 
 records:  ## make check TORCH=… for every version in verified/versions.txt (after changing snippets, outputs or claims)
 	status=0; for version in $$(grep -v '^#' verified/versions.txt); do $(MAKE) check TORCH=$$version || status=1; done; exit $$status
 
 merge: install  ## join the shares of a version's record: make merge TORCH=2.15.0
-	PYTHONPATH=hooks $(PY) -m docexec merge "$(TORCH)"
+	$(PY) -m docexec merge "$(TORCH)"
 
 accept: install  ## record the real outputs as the expected ones; review with git diff
 	DOCEXEC_ACCEPT=1 $(MKDOCS) build
@@ -85,7 +85,7 @@ rerun: install  ## build without the cache: every snippet runs again
 	DOCEXEC_RERUN=1 $(MKDOCS) build --strict
 
 translated: install  ## record translations as reviewed: all, or SECTION='docs/index.md#前言'
-	PYTHONPATH=hooks $(PY) -m docexec translated $(if $(SECTION),"$(SECTION)")
+	$(PY) -m docexec translated $(if $(SECTION),"$(SECTION)")
 
 
 system:  ## Debian packages for the browser tests (Chromium; the CJK font comes with install)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, docexec_lines, environment
+from conftest import REPO, environment
 from docexec import codelines, markup, net
 from docexec.options import Site
 

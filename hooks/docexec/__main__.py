@@ -1,4 +1,4 @@
-# __main__: `python -m docexec check` / `translated` (with hooks/ on PYTHONPATH); see cli.py.
+# __main__: `python -m docexec check` / `translated` (the package installed, `make install`); see cli.py.
 import sys
 
 from .cli import main

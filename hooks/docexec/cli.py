@@ -1,5 +1,5 @@
 # cli: the engine without MkDocs: `check` runs and checks everything a build would, `translated` records reviews.
-"""Run from the project root with ``PYTHONPATH=hooks``:
+"""Run from the project root (``docexec`` is installed by ``make install``; or ``python -m docexec``):
 
 - ``python -m docexec check [--json FILE]`` (``make check``): runs every snippet the pages of
   every language use, compares outputs, checks claims, the translations' parity and staleness,
