@@ -83,9 +83,11 @@ def project(tmp_path: Path):
 
 
 def environment(**env: str) -> dict[str, str]:
-    """The test's own switches only: the author's shell (DOCEXEC_ACCEPT=1 …) must not change a test."""
+    """The test's own switches only: the author's shell (DOCEXEC_ACCEPT=1 …) must not change a test.
+    The engine is this checkout's, whichever checkout the venv's editable install points at (a
+    venv shared by several clones): PYTHONPATH comes before the installed package on sys.path."""
     base = {k: v for k, v in os.environ.items() if k not in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN", "DOCEXEC_TIMEOUT")}
-    return {**base, "NO_MKDOCS_2_WARNING": "1", **env}
+    return {**base, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks"), **env}
 
 
 def build_real_site(site: Path, cache: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

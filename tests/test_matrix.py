@@ -216,11 +216,11 @@ def test_make_check_with_another_torch_builds_its_own_environment_and_records():
     assert "python3 -m venv .venv-torch-9.9.9" in done.stdout
     assert "s/^torch==.*/torch==9.9.9/" in done.stdout and "/^# tests/,$d" in done.stdout  # the engine's needs, no test tools
     assert "PIP_CONSTRAINT=/dev/null .venv-torch-9.9.9/bin/python -m pip install --quiet  -r .venv-torch-9.9.9/requirements.txt" in done.stdout
-    assert '\n.venv-torch-9.9.9/bin/python -m docexec check --record "9.9.9" --shard "2/3"' in done.stdout  # installed there, no PYTHONPATH
+    assert '\n.venv-torch-9.9.9/bin/python -m docexec check --record "9.9.9" --shard "2/3"' in "\n" + done.stdout  # installed there, no PYTHONPATH
     pinned = subprocess.run(["make", "-n", "check", f"TORCH={PINNED}"], cwd=REPO, capture_output=True, text=True).stdout
-    assert f'\n.venv/bin/python -m docexec check --record "{PINNED}"' in pinned and ".venv-torch" not in pinned
+    assert f'\n.venv/bin/python -m docexec check --record "{PINNED}"' in "\n" + pinned and ".venv-torch" not in pinned
     plain = subprocess.run(["make", "-n", "check"], cwd=REPO, capture_output=True, text=True).stdout
-    assert "\n.venv/bin/python -m docexec check  \n" in plain + "\n"
+    assert "\n.venv/bin/python -m docexec check  \n" in "\n" + plain + "\n"
 
 
 def test_shares_partition_the_files_and_their_records_merge_into_the_whole(tmp_path):
