@@ -184,7 +184,7 @@ host.register(_rendering)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
     # The extension, run by page.render right after this event, renders this page.
     global _page
-    _page = host.PageContext(page.file.src_uri, page.url, _language(config), None, _failed)
+    _page = host.PageContext(page.file.src_uri, page.url, _language(config), site_dir=None, on_failure=_failed)
 
 
 def _failed(error: PageError) -> None:

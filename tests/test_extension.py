@@ -60,7 +60,7 @@ def test_a_host_that_keeps_going_gets_the_failure_and_the_page_shows_it(project)
     made = project({"docs/index.md": f"# T\n\n{REF}\n\n{RAW}\n", **CALC})
     session = _session(made.root)
     seen: list[PageError] = []
-    page = host.PageContext("index.md", "", "en", None, seen.append)
+    page = host.PageContext("index.md", "", "en", None, on_failure=seen.append)
     provider = lambda md: page  # noqa: E731
     host.register(provider)
     try:
@@ -70,6 +70,19 @@ def test_a_host_that_keeps_going_gets_the_failure_and_the_page_shows_it(project)
     assert [str(e.failure) for e in seen] == [f"docs/index.md(5): {PUBLISHED}\n" + str(seen[0].failure).split("\n", 1)[1]]
     assert html.startswith('<div class="admonition failure docexec-failure"><p class="admonition-title">Snippet failed</p>')
     assert "from calc" in html  # the rest of the page is rendered: the host's page (index.md, en), not the options'
+
+
+def test_without_a_session_it_builds_the_project_the_host_names(project, tmp_path, monkeypatch):
+    made = project({"docs/index.md": f"# T\n\n{REF}\n", **CALC})
+    monkeypatch.chdir(tmp_path / "docs")  # the root option's "." is not the project
+    page = host.PageContext("index.md", "", "zh", None, root=made.root)
+    provider = lambda md: page  # noqa: E731
+    host.register(provider)
+    try:
+        html = markdown.markdown(f"# T\n\n{REF}\n", extensions=[DocexecExtension()])
+    finally:
+        host.unregister(provider)
+    assert '<span class="filename">输出</span><pre><span></span><code>from calc' in html
 
 
 FIGURE = {"snippets/fig.py": "import matplotlib.pyplot as plt\n# %% plot\nplt.figure(figsize=(2, 2));\n"}

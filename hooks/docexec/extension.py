@@ -58,10 +58,12 @@ class DocexecExtension(Extension):
         md.preprocessors.register(_Expand(md, rendering), "docexec", 35)  # before fenced blocks (superfences: 32)
         md.postprocessors.register(_Published(md, rendering), "docexec_published", -100)  # after every other
 
-    def session(self) -> Session:
+    def session(self, root: Path | None = None) -> Session:
+        """The build the pages show: the one given, else one built once from the project (the
+        host's root, else the root option)."""
         session = self.getConfig("session")
         if not isinstance(session, Session):
-            session = _built(str(Path(self.getConfig("root")).resolve()))
+            session = _built(str((root or Path(self.getConfig("root"))).resolve()))
             self.setConfig("session", session)
         return session
 
@@ -105,7 +107,7 @@ class _Expand(Preprocessor):
         state.session = None
         text = "\n".join(lines)
         try:
-            session = state.session = state.extension.session()
+            session = state.session = state.extension.session(page.root)
             source = staged(session, page.source, page.language)
             state.label, state.text = f"{session.docs}/{source}", text
             expanded = pages.render_page(session, source, text, page.language, to_root, page.notebook)

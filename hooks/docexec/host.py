@@ -20,6 +20,7 @@ class PageContext:
     url: str  # its address from the site root: "en/norms/"; "" for the home page
     language: str | None  # labels of outputs and failures; None: the site's default language
     site_dir: Path | None  # where the site is written (figures, notebooks); None: the host writes them
+    root: Path | None = None  # the project folder (mkdocs.yml, snippets/); None: the extension's root option
     # What a failing page does. None: the extension raises the PageError (a build stops at the
     # page). Else it is called with it: it may raise (a strict build, in the host's own error
     # type) or return, and the page then shows the failure in place (a live server keeps serving).
