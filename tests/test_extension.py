@@ -72,6 +72,22 @@ def test_a_host_that_keeps_going_gets_the_failure_and_the_page_shows_it(project)
     assert "from calc" in html  # the rest of the page is rendered: the host's page (index.md, en), not the options'
 
 
+def test_the_check_reads_the_whole_page_once_not_each_headings_text(project):
+    made = project({"docs/index.md": f"# T\n\n{REF}\n\n## {RAW}\n", **CALC})
+    session = _session(made.root)
+    seen: list[PageError] = []
+    page = host.PageContext("index.md", "", "en", None, on_failure=seen.append)
+    provider = lambda md: page  # noqa: E731
+    host.register(provider)
+    try:  # toc runs the postprocessors on every heading's text before the page's own pass
+        md = markdown.Markdown(extensions=[DocexecExtension(session=session), "toc"])
+        html = md.convert((made.root / "docs/index.md").read_text())
+    finally:
+        host.unregister(provider)
+    assert [[str(f).split("\n")[0] for f in e.failures] for e in seen] == [[f"docs/index.md(5): {PUBLISHED}"]]
+    assert html.count("docexec-failure") == 1 and "docexec-failure" not in md.toc  # type: ignore[attr-defined]
+
+
 def test_without_a_session_it_builds_the_project_the_host_names(project, tmp_path, monkeypatch):
     made = project({"docs/index.md": f"# T\n\n{REF}\n", **CALC})
     monkeypatch.chdir(tmp_path / "docs")  # the root option's "." is not the project

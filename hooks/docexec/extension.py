@@ -17,6 +17,7 @@ events).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from . import host, net, pages, render
 from .anchors import ClaimFreeIds
@@ -56,6 +58,7 @@ class DocexecExtension(Extension):
         ClaimFreeIds().extendMarkdown(md)
         rendering = _Rendering(self)
         md.preprocessors.register(_Expand(md, rendering), "docexec", 35)  # before fenced blocks (superfences: 32)
+        md.treeprocessors.register(_Done(md, rendering), "docexec_done", -1000)  # after every other
         md.postprocessors.register(_Published(md, rendering), "docexec_published", -100)  # after every other
 
     def session(self, root: Path | None = None) -> Session:
@@ -87,6 +90,7 @@ class _Rendering:
     session: Session | None = None
     label: str = ""
     text: str = ""
+    done: bool = False  # the tree is final: postprocessors now run on the whole page, not a heading's text
 
     def fail(self, error: PageError) -> None:
         """Raise, unless the host shows failures on the page and keeps going (a live server)."""
@@ -104,7 +108,7 @@ class _Expand(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         state = self.rendering
         state.page, to_root = page, to_root = state.extension.page(self.md)
-        state.session = None
+        state.session, state.done = None, False
         text = "\n".join(lines)
         try:
             session = state.session = state.extension.session(page.root)
@@ -123,6 +127,18 @@ class _Expand(Preprocessor):
         return expanded.split("\n")
 
 
+class _Done(Treeprocessor):
+    """toc (and MkDocs' title) run the postprocessors on each heading's text before the page's
+    own pass: the check waits for the whole page."""
+
+    def __init__(self, md: Markdown, rendering: _Rendering) -> None:
+        super().__init__(md)
+        self.rendering = rendering
+
+    def run(self, root: Element) -> None:
+        self.rendering.done = True
+
+
 class _Published(Postprocessor):
     """Fail closed: markup still shown as prose was neither run nor checked, whatever the reason."""
 
@@ -132,7 +148,7 @@ class _Published(Postprocessor):
 
     def run(self, text: str) -> str:
         state = self.rendering
-        if state.page is None or state.session is None:  # no build to expand from: that failure is reported
+        if state.page is None or state.session is None or not state.done:  # no build: that failure is reported
             return text
         raw = net.published(state.label, state.session.texts.get(state.label, state.text), text)
         if not raw:
