@@ -114,7 +114,7 @@ class _Expand(Preprocessor):
             session = state.session = state.extension.session(page.root)
             source = staged(session, page.source, page.language)
             state.label, state.text = f"{session.docs}/{source}", text
-            expanded = pages.render_page(session, source, text, page.language, to_root, page.notebook)
+            expanded = session.render_page(source, text, page.language, to_root, page.notebook)  # waits for its files
         except Exception as error:  # noqa: BLE001 - a failure of the page, or a bug, named at the page
             failure = error.failure if isinstance(error, DocexecError) else internal(error, f"while rendering {page.source}")
             failed = error if isinstance(error, PageError) else PageError([failure], str(failure))
