@@ -1,0 +1,163 @@
+# Under a real `mkdocs serve`, a save renders only the pages it changes, and the site equals a full rebuild's.
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Server
+from docexec.incremental import Change, classify, head, snapshot
+
+HOOKS = "".join(f"  - {REPO / 'hooks' / name}\n" for name in ("docexec_hook.py", "serve_incremental.py", "i18n_search.py"))
+CONFIG = f"""site_name: t
+theme:
+  name: material
+  font: false
+  features: [navigation.footer]
+hooks:
+{HOOKS}plugins:
+  - search
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - {{locale: zh, default: true, name: 中文}}
+        - {{locale: en, name: English}}
+markdown_extensions:
+  - pymdownx.superfences
+watch:
+  - snippets
+"""
+# No nav: each page's title comes from its H1, as in bench.py's sites, so a page that is not
+# rendered must still be named in the others' nav and footer.
+SITE = {
+    "mkdocs.yml": CONFIG,
+    "docs/index.md": "# 首页\n\n你好。\n",
+    "docs/index.en.md": "# Home\n\nHello.\n",
+    "docs/a.md": '# 甲页\n\n甲。\n\n--8<-- exec "x.py"\n',
+    "docs/a.en.md": '# Page A\n\nA.\n\n--8<-- exec "x.py"\n',
+    "docs/b.md": '# 乙页\n\n乙。\n\n--8<-- exec "y.py"\n',
+    "docs/b.en.md": '# Page B\n\nB.\n\n--8<-- exec "y.py"\n',
+    "snippets/x.py": "print('x says hi')\n",
+    "snippets/y.py": "print('y says hi')\n",
+}
+PAGES = ["index.html", "a/index.html", "b/index.html", "en/index.html", "en/a/index.html", "en/b/index.html"]
+
+
+class Session:
+    """One `mkdocs serve` of SITE, with the site directory it serves from."""
+
+    def __init__(self, project) -> None:
+        self.made = project(SITE)
+        assert self.made.build(DOCEXEC_ACCEPT="1").code == 0
+        self.server = Server(self.made.root)
+        self.seen = self.server.wait_for("Serving on")
+        folder = next(re.search(r"Building 'en' documentation to directory: (\S+)/en$", line)
+                      for line in self.server.lines if "Building 'en'" in line)
+        assert folder is not None
+        self.site = Path(folder[1])
+
+    def save(self, files: dict[str, str], log: str) -> None:
+        """Write ``files``, wait for the rebuild that logs ``log`` and its reload."""
+        self.made.write(files)
+        self.seen = self.server.wait_for(log, self.seen)
+        self.seen = self.server.wait_for("Reloading browsers", self.seen)
+
+    def files(self) -> dict[str, bytes]:
+        # The report holds run times, which differ between any two builds.
+        return {p.relative_to(self.site).as_posix(): p.read_bytes() for p in sorted(self.site.rglob("*"))
+                if p.is_file() and p.name != "docexec-report.json"}
+
+    def mtimes(self) -> dict[str, int]:
+        return {page: (self.site / page).stat().st_mtime_ns for page in PAGES}
+
+
+@pytest.fixture
+def served(project):
+    started: list[Session] = []
+
+    def start() -> Session:
+        started.append(Session(project))
+        return started[-1]
+
+    yield start
+    for session in started:
+        session.server.stop()
+
+
+def test_a_save_renders_only_its_pages_and_the_site_equals_a_full_rebuild(served):
+    site = served()
+    assert "INFO    -  serve: rendered 6 of 6 pages (full rebuild: first build)" in site.server.lines
+
+    # A prose edit: that page alone; its twin does not depend on it.
+    before = site.mtimes()
+    site.save({"docs/b.md": '# 乙页\n\n乙改了。\n\n--8<-- exec "y.py"\n'}, "serve: rendered 1 of 6 pages (1 changed)")
+    after = site.mtimes()
+    assert [page for page in PAGES if before[page] != after[page]] == ["b/index.html"]
+    assert "乙改了。" in site.server.page("/b/")
+    # The pages not rendered keep their names in the rendered page's nav and footer, and their search entries.
+    assert 'aria-label="上一页: 甲页"' in site.server.page("/b/")  # the footer's link to a, not rendered
+    index = json.loads(site.server.page("/search/search_index.json"))
+    assert sorted({doc["location"].split("#")[0] for doc in index["docs"]}) == ["", "a/", "b/"]
+    assert "乙改了。" in next(doc["text"] for doc in index["docs"] if doc["location"] == "b/").replace("\u200b", "")  # jieba's word breaks
+    english = json.loads(site.server.page("/en/search/search_index.json"))
+    assert sorted({doc["location"].split("#")[0] for doc in english["docs"]}) == ["", "a/", "b/"]
+
+    # A snippet edit: the pages that show it, in both languages, and its new output.
+    before = site.mtimes()
+    site.save({"snippets/y.py": "print('y says bye')\n"}, "serve: rendered 2 of 6 pages (1 changed)")
+    after = site.mtimes()
+    assert [page for page in PAGES if before[page] != after[page]] == ["b/index.html", "en/b/index.html"]
+    assert "y says bye" in site.server.page("/b/") and "y says bye" in site.server.page("/en/b/")
+    assert "x says hi" in site.server.page("/a/")
+    incremental = site.files()
+
+    # mkdocs.yml changed: everything, from a clean site directory; nothing differs from what the saves made.
+    site.save({"mkdocs.yml": CONFIG + "\n"}, "serve: rendered 6 of 6 pages (full rebuild: mkdocs.yml changed)")
+    full = site.files()
+    assert sorted(full) == sorted(incremental)
+    # 404.html's language switcher points at the last page i18n rendered, whichever it was (in a
+    # full build, the last in order): it is not compared. Every other file is byte-identical.
+    assert [name for name in full if full[name] != incremental[name] and name != "404.html"] == []
+
+
+def test_a_new_title_or_an_unknown_file_rebuilds_every_page(served):
+    site = served()
+    site.save({"docs/a.md": '# 甲页新名\n\n甲。\n\n--8<-- exec "x.py"\n'},
+              "serve: rendered 6 of 6 pages (full rebuild: the title or front matter of docs/a.md changed)")
+    assert "甲页新名" in site.server.page("/b/")  # b's nav names a by its new title
+
+    # A file under snippets/ that no snippet is and no run read: who reads it is unknown.
+    site.save({"snippets/notes.txt": "draft\n"}, "serve: rendered 6 of 6 pages (1 changed)")
+
+
+def test_classify_names_why_a_save_needs_a_clean_rebuild(tmp_path):
+    docs, snippets, config = tmp_path / "docs", tmp_path / "snippets", tmp_path / "mkdocs.yml"
+    for path, text in {docs / "a.md": "# A\n\ntext\n", snippets / "x.py": "print(1)\n", config: "site_name: t\n",
+                       tmp_path / "overrides" / "main.html": "{{ page }}\n"}.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    roots = [docs, snippets, config, tmp_path / "overrides"]
+    heads = {os.path.realpath(docs / "a.md"): head(str(docs / "a.md"))}
+
+    def after(edit: Path, text: str | None) -> Change:
+        before = snapshot(roots)
+        if text is None:
+            edit.unlink()
+        else:
+            edit.write_text(text)
+            os.utime(edit, ns=(1, 10**18 + len(text)))  # another mtime, whatever the clock's resolution
+        return classify(before, snapshot(roots), heads, docs, snippets, config)
+
+    assert classify(None, snapshot(roots), heads, docs, snippets, config).clean == "first build"
+    assert after(docs / "a.md", "# A\n\nnew text\n") == Change(None, [os.path.realpath(docs / "a.md")])
+    assert after(docs / "a.md", "# New title\n\nnew text\n").clean == "the title or front matter of docs/a.md changed"
+    assert after(docs / "a.md", "---\ntitle: T\n---\n# New title\n\nnew text\n").clean == "the title or front matter of docs/a.md changed"
+    assert after(snippets / "x.py", "print(2)\n") == Change(None, [os.path.realpath(snippets / "x.py")])
+    assert after(config, "site_name: u\n").clean == "mkdocs.yml changed"
+    assert after(tmp_path / "overrides" / "main.html", "{{ config }}\n").clean == f"{os.path.realpath(tmp_path / 'overrides' / 'main.html')} changed"
+    assert after(docs / "b.md", "# B\n").clean == "docs/b.md added"
+    assert after(docs / "b.md", None).clean == "docs/b.md removed"
+    assert after(snippets / "y.py", "print(3)\n") == Change(None, [os.path.realpath(snippets / "y.py")])
