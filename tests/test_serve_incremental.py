@@ -40,7 +40,8 @@ SITE = {
     "docs/a.en.md": '# Page A\n\nA.\n\n--8<-- exec "x.py"\n',
     "docs/b.md": '# 乙页\n\n乙。\n\n--8<-- exec "y.py"\n',
     "docs/b.en.md": '# Page B\n\nB.\n\n--8<-- exec "y.py"\n',
-    "snippets/x.py": "print('x says hi')\n",
+    "snippets/x.py": "print('x says hi')\nprint(open('snippets/data.txt').read())\n",
+    "snippets/data.txt": "data 1\n",
     "snippets/y.py": "print('y says hi')\n",
 }
 PAGES = ["index.html", "a/index.html", "b/index.html", "en/index.html", "en/a/index.html", "en/b/index.html"]
@@ -123,8 +124,12 @@ def test_a_save_renders_only_its_pages_and_the_site_equals_a_full_rebuild(served
     assert [name for name in full if full[name] != incremental[name] and name != "404.html"] == []
 
 
-def test_a_new_title_or_an_unknown_file_rebuilds_every_page(served):
+def test_a_data_file_renders_its_readers_a_new_title_or_an_unknown_file_every_page(served):
     site = served()
+    # A file a snippet read: the pages showing that snippet, in both languages.
+    site.save({"snippets/data.txt": "data 2\n"}, "serve: rendered 2 of 6 pages (1 changed)")
+    assert "data 2" in site.server.page("/a/") and "data 2" in site.server.page("/en/a/")
+
     site.save({"docs/a.md": '# 甲页新名\n\n甲。\n\n--8<-- exec "x.py"\n'},
               "serve: rendered 6 of 6 pages (full rebuild: the title or front matter of docs/a.md changed)")
     assert "甲页新名" in site.server.page("/b/")  # b's nav names a by its new title
