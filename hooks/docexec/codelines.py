@@ -49,9 +49,12 @@ class Pages:
     """The answers of one build: the scan of a page and the hook's rendering of it (its body
     without front matter, lines shifted) ask the same question, and the page renders once."""
 
-    def __init__(self, setup: Setup) -> None:
+    def __init__(self, setup: Setup, before: Pages | None = None) -> None:
         self.setup = setup
         self.known: dict[tuple[str, tuple[Spot, ...]], set[Spot]] = {}
+        # The previous build's answers, for the same Markdown (a `serve` rebuild): a page whose
+        # text did not change is not rendered again. Only this build's answers are kept on.
+        self._before = before.known if before is not None and before.setup == setup else {}
 
     def check(self, full: str, text: str) -> Callable[[list[Spot]], set[Spot]]:
         """For ``text``, which is ``full`` or its end; the spots are ``text``'s."""
@@ -60,7 +63,8 @@ class Pages:
         def check(spots: list[Spot]) -> set[Spot]:
             moved = tuple((line + shift, column) for line, column in spots)
             if (source, moved) not in self.known:
-                self.known[(source, moved)] = code_spots(source, list(moved), self.setup)
+                found = self._before.get((source, moved))
+                self.known[(source, moved)] = code_spots(source, list(moved), self.setup) if found is None else found
             return {(line - shift, column) for line, column in self.known[(source, moved)]}
 
         return check

@@ -92,7 +92,7 @@ class Session:
         if self.setup is None:
             config = root / "mkdocs.yml"
             self.setup = Site.read(config).markdown if config.is_file() else codelines.Setup()
-        self._literal = codelines.Pages(self.setup)
+        self._literal = codelines.Pages(self.setup, self._literal)  # unchanged pages keep their answers
         pages = self._scan(docs_dir)
         if languages:
             self._translations(languages)
