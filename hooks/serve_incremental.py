@@ -15,6 +15,7 @@ MkDocs 1.6 and mkdocs-static-i18n 1.x are made to act on them:
   full build writes them."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -28,6 +29,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+import serve_reuse
 from docexec import incremental
 from docexec.engine import Session
 
@@ -77,6 +79,7 @@ def _install() -> None:
         module.build = _build
     File.is_modified = _is_modified  # type: ignore[method-assign]
     logging.getLogger("mkdocs.commands.build").addFilter(_quiet)
+    serve_reuse.install()
 
 
 def _uninstall() -> None:
@@ -85,6 +88,7 @@ def _uninstall() -> None:
             module.build = REAL_BUILD
     File.is_modified = REAL_IS_MODIFIED  # type: ignore[method-assign]
     logging.getLogger("mkdocs.commands.build").removeFilter(_quiet)
+    serve_reuse.uninstall()
 
 
 def _quiet(record: logging.LogRecord) -> bool:
@@ -104,6 +108,7 @@ def _build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = 
                                   Path(config.config_file_path))
     if change.clean is not None:
         STATE.heads = {path: incremental.head(path) for path in now if path.endswith(incremental.PAGES)}
+        serve_reuse.forget()
     STATE.change, STATE.pages, STATE.baseline = change, None, None  # a build that fails leaves no baseline
     STATE.rendered = STATE.total = 0
     STATE.nested += 1
@@ -127,7 +132,13 @@ def _watched(config: MkDocsConfig) -> list[Path]:
 def _is_modified(self: File) -> bool:
     if STATE.pages is None or not self.is_documentation_page() or self.abs_src_path is None:
         return REAL_IS_MODIFIED(self)
-    return STATE.pages == ALL or os.path.realpath(self.abs_src_path) in STATE.pages
+    where = os.path.join(_real(self.src_dir), self.src_uri) if self.src_dir else os.path.realpath(self.abs_src_path)
+    return STATE.pages == ALL or os.path.normpath(where) in STATE.pages
+
+
+@functools.lru_cache(maxsize=16)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)  # once per docs_dir, not once per page
 
 
 @event_priority(-50)  # after docexec_hook's on_pre_build: its session has this save's results

@@ -166,3 +166,21 @@ def test_classify_names_why_a_save_needs_a_clean_rebuild(tmp_path):
     assert after(docs / "b.md", "# B\n").clean == "docs/b.md added"
     assert after(docs / "b.md", None).clean == "docs/b.md removed"
     assert after(snippets / "y.py", "print(3)\n") == Change(None, [os.path.realpath(snippets / "y.py")])
+
+
+def test_a_rebuild_renders_for_code_spots_only_the_pages_whose_text_changed(monkeypatch):
+    from docexec import codelines
+
+    rendered: list[str] = []
+    real = codelines.code_spots
+    monkeypatch.setattr(codelines, "code_spots", lambda text, spots, setup: rendered.append(text) or real(text, spots, setup))
+    page, edited = "`--8<-- exec \"x.py\"`\n", "Now prose: --8<-- exec \"x.py\"\n"
+    setup = codelines.Setup.of(["admonition"], {})
+    first = codelines.Pages(setup)
+    assert first.check(page, page)([(1, 1)]) == {(1, 1)}
+    again = codelines.Pages(codelines.Setup.of(["admonition"], {}), first)  # a rebuild: an equal setup
+    assert again.check(page, page)([(1, 1)]) == {(1, 1)} and rendered == [page]
+    assert again.check(edited, edited)([(1, 11)]) == set() and rendered == [page, edited]
+    other = codelines.Pages(codelines.Setup.of(["admonition", "pymdownx.superfences"], {}), again)  # mkdocs.yml changed
+    assert other.check(page, page)([(1, 1)]) == {(1, 1)} and rendered == [page, edited, page]
+    assert codelines.Pages(setup, other).check(edited, edited)([(1, 11)]) == set() and rendered == [page, edited, page, edited]

@@ -16,6 +16,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only read, never imported at run time: the engine does not depend on this module
@@ -32,12 +33,18 @@ def snapshot(roots: list[Path]) -> dict[str, State]:
         if root.is_file():
             found[os.path.realpath(root)] = _state(root)
             continue
+        # The folder's real path, its files' names as they are inside it (how a page's File is
+        # compared: its docs_dir's real path and its own path in it).
         for folder, dirs, names in os.walk(os.path.realpath(root)):
             dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git")]
             for name in names:
-                path = os.path.realpath(os.path.join(folder, name))  # as a File's path is compared
-                if os.path.isfile(path):
-                    found[path] = _state(Path(path))
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue  # removed meanwhile, or a dangling link
+                if S_ISREG(stat.st_mode):
+                    found[path] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
