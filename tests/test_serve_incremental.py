@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -124,8 +125,26 @@ def test_a_save_renders_only_its_pages_and_the_site_equals_a_full_rebuild(served
     assert [name for name in full if full[name] != incremental[name] and name != "404.html"] == []
 
 
+def _forkserver_started(pid: int, timeout: float = 60) -> bool:
+    """Whether the process ``pid`` has a multiprocessing fork server child (docexec's runner)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            try:
+                if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    return True
+            except OSError:
+                continue
+        time.sleep(0.2)
+    return False
+
+
 def test_a_data_file_renders_its_readers_a_new_title_or_an_unknown_file_every_page(served):
     site = served()
+    # Every output came from the cache, so nothing ran; torch is imported anyway, before the
+    # author's first snippet save.
+    assert "docexec: 2 snippet files: 0 run, 2 from cache" in "\n".join(site.server.lines)
+    assert _forkserver_started(site.server.process.pid)
     # A file a snippet read: the pages showing that snippet, in both languages.
     site.save({"snippets/data.txt": "data 2\n"}, "serve: rendered 2 of 6 pages (1 changed)")
     assert "data 2" in site.server.page("/a/") and "data 2" in site.server.page("/en/a/")
