@@ -164,6 +164,10 @@ def main() -> None:
           f"check warm / build warm = {real_median['check warm'] / real_median['build warm']:.2f}")
     print(f"  (against bare instead: cold / (bare + floor) = {median['cold'] / (median['bare'] + median['floor']):.2f}, "
           f"warm / bare = {median['warm'] / median['bare']:.2f})")
+    import serve  # bench/serve.py: under `mkdocs serve`, an edit until the served page shows it
+
+    print(f"mkdocs serve, {args.pages} pages: prose and snippet edits until the page shows them, 3 edits each")
+    print("\n".join(serve.report(serve.rows([args.pages]))))
 
 if __name__ == "__main__":
     main()

@@ -123,8 +123,14 @@ def _build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = 
         # Nothing ran (all from the cache), so no torch was imported: import it now, in the fork
         # server, while the author reads, not on their first snippet save (1.2 s and more).
         server.warm()
-    why = f"full rebuild: {change.clean}" if change.clean else f"{len(change.changed)} changed"
-    log.info(f"rendered {STATE.rendered} of {STATE.total} pages ({why})")
+    log.info(f"rendered {STATE.rendered} of {STATE.total} pages ({_why(change, root)})")
+
+
+def _why(change: incremental.Change, root: Path) -> str:
+    if change.clean:
+        return f"full rebuild: {change.clean}"
+    names = [Path(os.path.relpath(path, root)).as_posix() for path in change.changed]
+    return f"{', '.join(names)} changed" if 0 < len(names) <= 3 else f"{len(names)} files changed"
 
 
 def _watched(config: MkDocsConfig) -> list[Path]:

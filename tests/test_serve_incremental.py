@@ -95,7 +95,7 @@ def test_a_save_renders_only_its_pages_and_the_site_equals_a_full_rebuild(served
 
     # A prose edit: that page alone; its twin does not depend on it.
     before = site.mtimes()
-    site.save({"docs/b.md": '# 乙页\n\n乙改了。\n\n--8<-- exec "y.py"\n'}, "serve: rendered 1 of 6 pages (1 changed)")
+    site.save({"docs/b.md": '# 乙页\n\n乙改了。\n\n--8<-- exec "y.py"\n'}, "serve: rendered 1 of 6 pages (docs/b.md changed)")
     after = site.mtimes()
     assert [page for page in PAGES if before[page] != after[page]] == ["b/index.html"]
     assert "乙改了。" in site.server.page("/b/")
@@ -109,7 +109,7 @@ def test_a_save_renders_only_its_pages_and_the_site_equals_a_full_rebuild(served
 
     # A snippet edit: the pages that show it, in both languages, and its new output.
     before = site.mtimes()
-    site.save({"snippets/y.py": "print('y says bye')\n"}, "serve: rendered 2 of 6 pages (1 changed)")
+    site.save({"snippets/y.py": "print('y says bye')\n"}, "serve: rendered 2 of 6 pages (snippets/y.py changed)")
     after = site.mtimes()
     assert [page for page in PAGES if before[page] != after[page]] == ["b/index.html", "en/b/index.html"]
     assert "y says bye" in site.server.page("/b/") and "y says bye" in site.server.page("/en/b/")
@@ -146,7 +146,7 @@ def test_a_data_file_renders_its_readers_a_new_title_or_an_unknown_file_every_pa
     assert "docexec: 2 snippet files: 0 run, 2 from cache" in "\n".join(site.server.lines)
     assert _forkserver_started(site.server.process.pid)
     # A file a snippet read: the pages showing that snippet, in both languages.
-    site.save({"snippets/data.txt": "data 2\n"}, "serve: rendered 2 of 6 pages (1 changed)")
+    site.save({"snippets/data.txt": "data 2\n"}, "serve: rendered 2 of 6 pages (snippets/data.txt changed)")
     assert "data 2" in site.server.page("/a/") and "data 2" in site.server.page("/en/a/")
 
     site.save({"docs/a.md": '# 甲页新名\n\n甲。\n\n--8<-- exec "x.py"\n'},
@@ -154,7 +154,7 @@ def test_a_data_file_renders_its_readers_a_new_title_or_an_unknown_file_every_pa
     assert "甲页新名" in site.server.page("/b/")  # b's nav names a by its new title
 
     # A file under snippets/ that no snippet is and no run read: who reads it is unknown.
-    site.save({"snippets/notes.txt": "draft\n"}, "serve: rendered 6 of 6 pages (1 changed)")
+    site.save({"snippets/notes.txt": "draft\n"}, "serve: rendered 6 of 6 pages (snippets/notes.txt changed)")
 
 
 def test_classify_names_why_a_save_needs_a_clean_rebuild(tmp_path):
