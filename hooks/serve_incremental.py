@@ -50,6 +50,7 @@ class State:
     change: incremental.Change | None = None  # this save's, while its builds run
     pages: set[str] | str | None = None  # the sources to render; None: MkDocs decides (clean build)
     nested = 0
+    broken = False  # the last build raised (MkDocs logs it; serve keeps serving what was there)
     shown: dict[str, tuple[Any, dict]] = field(default_factory=dict)  # page.url -> (title, meta) last rendered
     entries: dict[str, list[dict]] = field(default_factory=dict)  # page.url -> its search entries then
     files: Files | None = None  # the current language build's files
@@ -106,18 +107,21 @@ def _build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = 
     root = Path(config.config_file_path).resolve().parent
     change = incremental.classify(STATE.baseline, now, STATE.heads, Path(config.docs_dir), root / "snippets",
                                   Path(config.config_file_path))
+    if STATE.broken:  # what the failed build left in the site directory is unknown
+        change = incremental.Change("the last build failed")
     if change.clean is not None:
         STATE.heads = {path: incremental.head(path) for path in now if path.endswith(incremental.PAGES)}
         serve_reuse.forget()
-    STATE.change, STATE.pages, STATE.baseline = change, None, None  # a build that fails leaves no baseline
+    STATE.change, STATE.pages = change, None
     STATE.rendered = STATE.total = 0
     STATE.nested += 1
+    STATE.broken = True
     try:
         REAL_BUILD(config, serve_url=serve_url, dirty=change.clean is None)
     finally:
         STATE.nested -= 1
         STATE.change, STATE.pages = None, None
-    STATE.baseline = now
+    STATE.baseline, STATE.broken = now, False
     session = _session(config)
     if change.clean == "first build" and session is not None and session.files:
         # Nothing ran (all from the cache), so no torch was imported: import it now, in the fork

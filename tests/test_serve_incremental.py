@@ -203,3 +203,20 @@ def test_a_rebuild_renders_for_code_spots_only_the_pages_whose_text_changed(monk
     other = codelines.Pages(codelines.Setup.of(["admonition", "pymdownx.superfences"], {}), again)  # mkdocs.yml changed
     assert other.check(page, page)([(1, 1)]) == {(1, 1)} and rendered == [page, edited, page]
     assert codelines.Pages(setup, other).check(edited, edited)([(1, 11)]) == set() and rendered == [page, edited, page, edited]
+
+
+def test_after_a_failed_build_the_next_save_rebuilds_everything(project):
+    # A hook of the project's own that fails any page saying BOOM, as a broken extension would.
+    boom = "def on_page_markdown(markdown, page, config, files):\n    assert 'BOOM' not in markdown, 'boom'\n"
+    made = project({**SITE, "boom.py": boom, "mkdocs.yml": CONFIG.replace("plugins:", "  - boom.py\nplugins:")})
+    assert made.build(DOCEXEC_ACCEPT="1").code == 0
+    server = Server(made.root)
+    try:
+        seen = server.wait_for("Serving on")
+        made.write({"docs/b.md": '# 乙页\n\nBOOM\n\n--8<-- exec "y.py"\n'})
+        seen = server.wait_for("An error happened during the rebuild", seen)
+        made.write({"docs/b.md": '# 乙页\n\n乙好了。\n\n--8<-- exec "y.py"\n'})
+        seen = server.wait_for("serve: rendered 6 of 6 pages (full rebuild: the last build failed)", seen)
+        assert "乙好了。" in server.page("/b/")
+    finally:
+        server.stop()
