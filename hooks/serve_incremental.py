@@ -156,20 +156,20 @@ def _real(folder: str) -> str:
     return os.path.realpath(folder)  # once per docs_dir, not once per page
 
 
-@event_priority(-50)  # after docexec_hook's on_pre_build: its session has this save's results
+@event_priority(-50)  # after docexec_hook's on_pre_build: its session has planned this save and started its run
 def on_pre_build(config: MkDocsConfig) -> None:
     change = STATE.change
-    if change is None or STATE.nested != 1 or STATE.pages is not None:
-        return  # not serving, or i18n's nested build (decided once, in the first language's build)
+    if change is None or change.clean is not None or STATE.nested != 1 or STATE.pages is not None:
+        return  # not serving; a clean build (every page renders); or i18n's nested build (decided in the first)
     root = Path(config.config_file_path).resolve().parent
     session = _session(config)
+    if session is not None:
+        # Which pages show something new is known once the files this save re-runs are judged:
+        # wait for them here (a serve save re-runs few), before MkDocs picks the pages to render.
+        session.settle(list(session.files))
     digests = incremental.page_digests(session) if session else {}
     known = incremental.known_inputs(session) | STATE.known if session else set()
-    if change.clean is not None:
-        STATE.pages = None
-    else:
-        STATE.pages = _pages(change.changed, root, Path(config.docs_dir).resolve(), session, digests, known)
-    STATE.digests, STATE.known = digests, (incremental.known_inputs(session) if session else set())
+    STATE.pages = _pages(change.changed, root, Path(config.docs_dir).resolve(), session, digests, known)
 
 
 def _pages(changed: list[str], root: Path, docs: Path, session: Session | None, digests: dict[str, str],
@@ -195,10 +195,14 @@ def _session(config: MkDocsConfig) -> Session | None:
     return None
 
 
+@event_priority(-50)  # after docexec_hook's on_env: every file of the save has been run and judged
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     STATE.files = files
     if STATE.change is None:
         return env
+    session = _session(config)
+    if STATE.nested == 1 and session is not None:  # what the next save is compared with
+        STATE.digests, STATE.known = incremental.page_digests(session), incremental.known_inputs(session)
     for file in files.documentation_pages():
         page = file.page
         if page is not None and page.markdown is None and page.url in STATE.shown:

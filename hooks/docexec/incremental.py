@@ -136,9 +136,10 @@ def _file_digest(session: Session, path: str) -> str:
     file = session.files.get(path)
     result = session.results.get(path)
     shown = None
-    if result is not None:  # how long it took, or whether it came from the cache, shows on no page
+    if result is not None:  # how long it took, whether it came from the cache, its cache key and
+        # the state of the files it read show on no page: a re-run that prints the same changes nothing
         sections = [dataclasses.replace(s, duration=0.0) for s in result.sections]
-        shown = dataclasses.replace(result, sections=sections, duration=0.0, cached=False)
+        shown = dataclasses.replace(result, sections=sections, duration=0.0, cached=False, key="", inputs={})
     problems = sorted((str(section), message) for (where, section), messages in session.problems.items()
                       if where == path for message in messages)
     return _hash(repr((file.text if file else None, shown, problems)))
