@@ -50,7 +50,7 @@ class Project:
 
     def build(self, *args: str, **env: str) -> Built:
         done = subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=self.root,
-                              env=environment(**{"DOCEXEC_CACHE": ".cache/docexec", **env}),
+                              env=environment(**{"DOCEXEC_CACHE": ".docexec-cache", **env}),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
         return Built(done.returncode, done.stdout, self.root)
 
@@ -119,7 +119,7 @@ class Server:
     def __init__(self, root: Path, **env: str) -> None:
         self.port = free_port()
         self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"], cwd=root,
-                                        env=environment(**{"DOCEXEC_CACHE": ".cache/docexec", **env}),
+                                        env=environment(**{"DOCEXEC_CACHE": ".docexec-cache", **env}),
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

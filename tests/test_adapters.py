@@ -28,7 +28,7 @@ BROKEN = {PAGE: FILES[PAGE].replace("[[0.1 |", "[[0.2 |"), "snippets/bn.out/s.tx
 
 def _check(root, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "docexec", "check", *args], cwd=root, capture_output=True, text=True,
-                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".cache/docexec", **env), timeout=300)
+                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".docexec-cache", **env), timeout=300)
 
 
 def test_check_prints_what_the_build_prints_fills_the_same_cache_and_fails_on_any_problem(project):
@@ -72,7 +72,7 @@ def test_the_pre_commit_entry_refuses_a_commit_that_breaks_a_page(project):
     os.symlink(REPO / "hooks", made.root / "hooks")
     os.symlink(REPO / ".venv", made.root / ".venv")
     run = lambda: subprocess.run(shlex.split(entry), cwd=made.root, capture_output=True, text=True,  # noqa: E731
-                                 env=environment(DOCEXEC_CACHE=".cache/docexec"), timeout=300)
+                                 env=environment(DOCEXEC_CACHE=".docexec-cache"), timeout=300)
     assert run().returncode == 0
     made.write(BROKEN)
     refused = run()
@@ -82,7 +82,7 @@ def test_the_pre_commit_entry_refuses_a_commit_that_breaks_a_page(project):
 def test_markdown_extension_renders_a_page_from_the_cores_results(project):
     made = project(FILES)
     session = Session()
-    assert session.build(made.root, made.root / "docs", Options(cache_dir=".cache/docexec")) == []
+    assert session.build(made.root, made.root / "docs", Options(cache_dir=".docexec-cache")) == []
     text = (made.root / PAGE).read_text()
     html = markdown.markdown(text, extensions=[DocexecExtension(session=session, page="index.md", language="en")])
     assert 'Momentum <span class="docexec-claim" title="checked by the build: bn.momentum = 0.1">0.1</span>.' in html

@@ -157,7 +157,7 @@ def test_files_are_isolated_and_seeded(project):
 def test_corrupt_cache_entry_is_ignored_and_rerun_switch_forces_a_run(project):
     made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": _counting("a")})
     made.build()
-    for entry in (made.root / ".cache/docexec").rglob("*.json"):
+    for entry in (made.root / ".docexec-cache").rglob("*.json"):
         entry.write_text('{"format": 1, "result": {"key"')  # a partial write
     assert made.build().code == 0
     assert made.build().code == 0  # the recomputed entry is good again
@@ -169,7 +169,7 @@ def test_cache_entry_that_is_json_but_not_an_entry_is_rerun_and_replaced(project
     made = project({PAGE: '--8<-- exec "a.py"\n', "snippets/a.py": _counting("a") + "print('a')\n",
                     "snippets/a.out/_preamble.txt": "a\n"})
     assert made.build().code == 0
-    [entry] = (made.root / ".cache/docexec").glob("*/*.json")
+    [entry] = (made.root / ".docexec-cache").glob("*/*.json")
     good = json.loads(entry.read_text())
     good["result"]["sections"][0]["output"] = 3  # valid JSON, the wrong type: this crashed every later build
     entry.write_text(json.dumps(good))
@@ -240,12 +240,12 @@ def test_two_builds_sharing_the_cache_at_once_corrupt_nothing(project):
     files.update({f"snippets/f{i}.py": f"import torch\nprint(torch.arange({i + 1}))\n" for i in range(6)})
     made = project(files)
     assert made.build(DOCEXEC_ACCEPT="1", DOCEXEC_CACHE=".cache/other").code == 0
-    env = environment(DOCEXEC_CACHE=".cache/docexec")
+    env = environment(DOCEXEC_CACHE=".docexec-cache")
     builds = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-d", f"site{n}"], cwd=made.root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for n in range(2)]
     assert [b.wait(300) for b in builds] == [0, 0]
-    entries = list((made.root / ".cache/docexec").rglob("*.json"))
-    assert len(entries) == 6 and not list((made.root / ".cache/docexec").rglob(".tmp-*"))
+    entries = list((made.root / ".docexec-cache").rglob("*.json"))
+    assert len(entries) == 6 and not list((made.root / ".docexec-cache").rglob(".tmp-*"))
     import json
     assert all(json.loads(e.read_text())["result"]["sections"][0]["status"] == "ok" for e in entries)
     assert "6 snippet files: 0 run, 6 from cache" in made.build().log

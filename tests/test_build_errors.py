@@ -259,7 +259,7 @@ BAD_SWITCHES = [
     ("DOCEXEC_TIMEOUT", "inf", "give a number of seconds greater than 0, e.g. DOCEXEC_TIMEOUT=120"),
     ("DOCEXEC_ACCEPT", "maybe", FLAGS),
     ("DOCEXEC_RERUN", "2", FLAGS),
-    ("DOCEXEC_CACHE", "", "give a folder for the cache, relative to the project root, e.g. DOCEXEC_CACHE=.cache/docexec"),
+    ("DOCEXEC_CACHE", "", "give a folder for the cache, relative to the project root, e.g. DOCEXEC_CACHE=.docexec-cache"),
 ]
 
 
@@ -276,7 +276,7 @@ def test_bad_switch_is_one_line_naming_it_and_what_is_accepted(project, variable
 def test_bad_switch_stops_serve_at_start_up_with_the_same_line(project):
     made = project({PAGE: "# T\n"})
     done = subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:0"], cwd=made.root,
-                          env=environment(DOCEXEC_CACHE=".cache/docexec", DOCEXEC_TIMEOUT="5s"),
+                          env=environment(DOCEXEC_CACHE=".docexec-cache", DOCEXEC_TIMEOUT="5s"),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stdout
     assert docexec_lines(done.stdout) == [

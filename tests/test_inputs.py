@@ -103,7 +103,7 @@ def test_a_listed_folder_is_an_input_but_the_import_systems_look_ups_are_not(pro
 
 
 def test_a_cache_copied_into_another_checkout_serves_only_results_of_the_same_data(project, tmp_path_factory):
-    # As CI restores .cache/docexec into a fresh checkout.
+    # As CI restores .docexec-cache into a fresh checkout.
     made = project({PAGE: '--8<-- exec "probe/data.py"\n', "snippets/probe/data.txt": "alpha 1\n",
                     "snippets/probe/data.py": "print('data:', open('snippets/probe/data.txt').read().strip())\n",
                     "snippets/probe/data.out/_preamble.txt": "data: alpha 1\n"})

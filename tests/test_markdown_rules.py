@@ -27,7 +27,7 @@ def find(text: str) -> markup.Markup:
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "docexec", "check", *args], cwd=root, capture_output=True, text=True,
-                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".cache/docexec"), timeout=300)
+                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".docexec-cache"), timeout=300)
 
 
 # -- what is code is what Markdown says ------------------------------------------------------

@@ -80,7 +80,7 @@ def with_fixture(root: Path) -> Project:
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "docexec", "check", *args], cwd=root, capture_output=True, text=True,
-                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".cache/docexec"), timeout=300)
+                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".docexec-cache"), timeout=300)
 
 
 def article(built, page: str) -> str:

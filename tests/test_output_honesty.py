@@ -107,7 +107,7 @@ def test_snippets_read_no_input_from_the_builder(project):
     read, write = os.pipe()  # the builder's stdin: open, and nothing ever comes
     try:
         done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=made.root, stdin=read,
-                              env=environment(DOCEXEC_CACHE=".cache/docexec", DOCEXEC_ACCEPT="1"),
+                              env=environment(DOCEXEC_CACHE=".docexec-cache", DOCEXEC_ACCEPT="1"),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     finally:
         os.close(read)

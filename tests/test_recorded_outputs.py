@@ -28,7 +28,7 @@ def outside(tmp_path_factory) -> Path:
 def check(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`make check`: the engine's checks without MkDocs."""
     return subprocess.run([sys.executable, "-m", "docexec", "check"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300, env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".cache/docexec", **env))
+                          text=True, timeout=300, env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".docexec-cache", **env))
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ def _translated(root) -> None:
 
 def _check(root) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "docexec", "check"], cwd=root, capture_output=True, text=True,
-                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".cache/docexec"), timeout=300)
+                          env=environment(PYTHONPATH=str(REPO / "hooks"), DOCEXEC_CACHE=".docexec-cache"), timeout=300)
 
 
 def _notebook(metadata: dict[str, object]) -> str:

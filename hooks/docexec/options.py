@@ -34,7 +34,7 @@ class Options:
     accept: bool = False  # DOCEXEC_ACCEPT=1: record real outputs as the expected ones
     rerun: bool = False  # DOCEXEC_RERUN=1: ignore the cache, run everything
     timeout: float = 60.0  # DOCEXEC_TIMEOUT: seconds per section unless the section sets timeout=
-    cache_dir: str = ".cache/docexec"  # DOCEXEC_CACHE, relative to the project root
+    cache_dir: str = ".docexec-cache"  # DOCEXEC_CACHE, relative to the project root
     seed: int = 0
     threads: int = 1
 
