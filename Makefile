@@ -4,7 +4,7 @@ MKDOCS  := .venv/bin/mkdocs
 STAMP   := .venv/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install torch-cpu system serve build check merge records accept rerun translated test bench clean
+.PHONY: install torch-cpu system zensical zensical-build serve build check merge records accept rerun translated test bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -88,10 +88,28 @@ translated: install  ## record translations as reviewed: all, or SECTION='docs/i
 	$(PY) -m docexec translated $(if $(SECTION),"$(SECTION)")
 
 
+# Zensical (Material for MkDocs' successor) in its own environment: requirements.txt's build part
+# (torch from this machine's disk wheel, as in .venv) plus requirements-zensical.txt, and the
+# engine from this checkout's hooks/ (a .pth file: Zensical imports it as a Markdown extension).
+ZENSICAL_VENV := .venv-zensical
+
+$(ZENSICAL_VENV)/.installed: requirements.txt requirements-zensical.txt
+	test -x $(ZENSICAL_VENV)/bin/python || python3 -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	sed -e '/^# tests/,$$d' requirements.txt > $(ZENSICAL_VENV)/requirements.txt
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet -r $(ZENSICAL_VENV)/requirements.txt -r requirements-zensical.txt
+	echo "$(CURDIR)/hooks" > "$$($(ZENSICAL_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/docexec-hooks.pth"
+	touch $@
+
+zensical: $(ZENSICAL_VENV)/.installed  ## the Zensical environment (.venv-zensical/), which make test needs
+
+zensical-build: zensical $(MATHJAX)  ## build the site with Zensical and zensical-i18n into site/ (see README, Building on other hosts)
+	$(ZENSICAL_VENV)/bin/zensical-i18n build --clean
+
 system:  ## Debian packages for the browser tests (Chromium; the CJK font comes with install)
 	test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-test: install system  ## the whole test suite
+test: install system zensical  ## the whole test suite
 	$(PY) -m pytest
 
 bench: install  ## cold / warm / plain / floor / markdown-exec timings of a generated 20-page site
@@ -99,4 +117,4 @@ bench: install  ## cold / warm / plain / floor / markdown-exec timings of a gene
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf site .cache docs/assets/mathjax node_modules
+	rm -rf site .cache .docexec-cache .zensical-i18n docs/assets/mathjax node_modules
