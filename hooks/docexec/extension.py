@@ -28,6 +28,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import host, net, pages, render
+from . import zensical  # noqa: F401 - registers the provider of Zensical's page context
 from .anchors import ClaimFreeIds
 from .engine import Session
 from .errors import DocexecError, PageError, internal, summary
