@@ -122,16 +122,17 @@ def test_a_wrong_output_fails_the_build_naming_page_snippet_and_line(tmp_path, v
     _write(tmp_path, {**FILES, "snippets/bn.out/s.txt": "tensor([2., 2.])\n"})
     built = _run([str(venv / "zensical"), "build", "--clean"], tmp_path)
     assert built.returncode == 1, built.stdout
-    start = built.stdout.index("DocexecError: ")
-    assert built.stdout[start:].splitlines()[:8] == [
-        "DocexecError: docs/index.md(5): 1 problem with the documentation's snippets",
-        "    docs/index.md(5): snippets/bn.py(3) section 's': output differs from the recorded snippets/bn.out/s.txt",
-        "        Expected/Got diff ('-' recorded, '+' real):",
-        "        @@ -1 +1 @@",
-        "        -tensor([2., 2.])",
-        "        +tensor([1., 1.])",
-        "        if the new output is right, record it with `make accept` and review `git diff`",
-        "        (also used at docs/index.en.md(5))",
+    lines = built.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.endswith("1 problem with the documentation's snippets"))
+    assert lines[first].startswith("RuntimeError: Python error: ")  # Zensical's words around the engine's
+    assert lines[first + 1:first + 8] == [
+        "docs/index.md(5): snippets/bn.py(3) section 's': output differs from the recorded snippets/bn.out/s.txt",
+        "    Expected/Got diff ('-' recorded, '+' real):",
+        "    @@ -1 +1 @@",
+        "    -tensor([2., 2.])",
+        "    +tensor([1., 1.])",
+        "    if the new output is right, record it with `make accept` and review `git diff`",
+        "    (also used at docs/index.en.md(5))",
     ]
     _no_raw_markup(tmp_path / "site")
 
@@ -175,7 +176,7 @@ def test_the_page_context_maps_a_staged_page_back_to_its_source(tmp_path, venv):
         ["index.md", "", "docs", "site"],
     ]
     done = subprocess.run([str(venv / "python"), "-c", PROBE, str(tmp_path), json.dumps(cases)],
-                          capture_output=True, text=True, timeout=120)
+                          env=environment(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     site = tmp_path / ".zensical-i18n/site"
     assert [json.loads(line) for line in done.stdout.splitlines()] == [
