@@ -43,8 +43,6 @@ FILES = {
         动量是 [[0.1 | bn.py:s | bn.momentum]]。
 
         --8<-- exec "bn.py:s"
-
-        --8<-- exec "bn.py:plot" alt="一条线" caption="图一"
         """,
     "docs/index.en.md": """\
         # Momentum
@@ -52,6 +50,15 @@ FILES = {
         The momentum is [[0.1 | bn.py:s | bn.momentum]].
 
         --8<-- exec "bn.py:s"
+        """,
+    # Not the home page, in a folder: its links are rewritten by Zensical (sub/plot.md is at sub/plot/).
+    "docs/sub/plot.md": """\
+        # 图
+
+        --8<-- exec "bn.py:plot" alt="一条线" caption="图一"
+        """,
+    "docs/sub/plot.en.md": """\
+        # Plot
 
         --8<-- exec "bn.py:plot" alt="A line" caption="Figure one"
         """,
@@ -99,22 +106,33 @@ def _no_raw_markup(site: Path) -> None:
         assert "--8<--" not in text and not re.search(r"\[\[[^\]\n]*\|", text), page
 
 
+def _links(page: Path) -> list[str]:
+    """The figures and notebooks a page links to, each checked to be where the link points."""
+    links = re.findall(r'(?:src|href)="([^":#?]+\.(?:png|ipynb))"', _article(page.read_text(encoding="utf-8")))
+    assert [link for link in links if not (page.parent / link).is_file()] == [], page
+    return links
+
+
 def test_a_bilingual_build_shows_outputs_claims_and_figures_in_each_pages_language(tmp_path, venv):
     _write(tmp_path, FILES)
     built = _run([str(venv / "zensical-i18n"), "build"], tmp_path)
     assert built.returncode == 0, built.stdout
     site = tmp_path / "site"
-    pages = {"zh": (site / "index.html", "输出", "构建时已核对：bn.momentum = 0.1", "一条线", "图一"),
-             "en": (site / "en/index.html", "Output", "checked by the build: bn.momentum = 0.1", "A line", "Figure one")}
-    for language, (page, output, claim, alt, caption) in pages.items():
-        article = _article(page.read_text(encoding="utf-8"))
+    pages = {"zh": (site, "输出", "构建时已核对：bn.momentum = 0.1", "一条线", "图一", "下载本页的 Jupyter notebook"),
+             "en": (site / "en", "Output", "checked by the build: bn.momentum = 0.1", "A line", "Figure one", "Download")}
+    for language, (home, output, claim, alt, caption, download) in pages.items():
+        article = _article((home / "index.html").read_text(encoding="utf-8"))
         assert f'<div class="docexec-output highlight"><span class="filename">{output}</span><pre><span></span><code>tensor([1., 1.])\n' \
             in article, language
         assert f'<span class="docexec-claim" title="{claim}">0.1</span>' in article, language
-        image = re.search(rf'<img src="([^"]+\.png)" alt="{alt}" width="330" height="220">', article)
-        assert image, article
-        assert (page.parent / image[1]).read_bytes().startswith(b"\x89PNG"), f"{language}: no figure at {image[1]}"
+        assert download in article and _links(home / "index.html") == ["index.ipynb"]
+        plot = home / "sub/plot/index.html"
+        article = _article(plot.read_text(encoding="utf-8"))
+        assert re.search(rf'<img src="[^"]+\.png" alt="{alt}" width="330" height="220">', article), article
         assert f"<figcaption>{caption}</figcaption>" in article
+        links = _links(plot)  # each exists where it points
+        assert len(links) == 2 and links[0] == "../plot.ipynb" and links[1].startswith("../../assets/figures/"), links
+        assert json.loads((plot.parent / links[0]).read_text())["cells"]
     _no_raw_markup(site)
 
 
@@ -180,11 +198,12 @@ def test_the_page_context_maps_a_staged_page_back_to_its_source(tmp_path, venv):
     assert done.returncode == 0, done.stderr
     site = tmp_path / ".zensical-i18n/site"
     assert [json.loads(line) for line in done.stdout.splitlines()] == [
-        ["sub/a.en.md", "sub/a/", "en", str(site / "en"), str(tmp_path)],
-        ["only.md", "only/", "en", str(site / "en"), str(tmp_path)],
-        ["sub/a.md", "sub/a/", "zh", str(site / "zh"), str(tmp_path)],
-        ["sub/a.en.md", "sub/a.en/", "en", str(tmp_path / "site"), str(tmp_path)],
-        ["index.md", "", "zh", str(tmp_path / "site"), str(tmp_path)],
+        # The address links start from: the staged source's place in the site (see _link_base).
+        ["sub/a.en.md", "sub/a.html", "en", str(site / "en"), str(tmp_path)],
+        ["only.md", "only.html", "en", str(site / "en"), str(tmp_path)],
+        ["sub/a.md", "sub/a.html", "zh", str(site / "zh"), str(tmp_path)],
+        ["sub/a.en.md", "sub/a.en.html", "en", str(tmp_path / "site"), str(tmp_path)],
+        ["index.md", "index.html", "zh", str(tmp_path / "site"), str(tmp_path)],
         None,
     ]
 

@@ -7,7 +7,7 @@ registers a provider that reads it; under any other host it answers None.
 zensical-i18n builds each language as its own site from a staged copy of the docs
 (``.zensical-i18n/docs/en/norms.md`` is ``docs/norms.en.md``), into its own site folder
 (``.zensical-i18n/site/en/``, moved to ``site/en/`` afterwards): the page's source is mapped
-back to the file on disk, and its address is from the root of the site being written, where
+back to the file on disk, and its links start from the root of the site being written, where
 its figures and notebooks go too."""
 from __future__ import annotations
 
@@ -38,8 +38,16 @@ def page_context(md: Markdown) -> host.PageContext | None:
     locale = _staged_locale(root, root / config["docs_dir"])
     source = _source(context.page.path, locale, site)
     language = locale or _suffix(source, site) or (config.get("theme") or {}).get("language")
-    return host.PageContext(source=source, url=context.page.url, language=language,
+    return host.PageContext(source=source, url=_link_base(context.page.path), language=language,
                             site_dir=(root / config["site_dir"]).resolve(), root=root)
+
+
+def _link_base(staged: str) -> str:
+    """Where the page's relative links start from. Zensical resolves them from the page's source
+    file, raw HTML too, and rewrites them for the page's real address: norms.md's
+    "assets/figures/a.png" becomes "../assets/figures/a.png" at norms/. So the engine writes its
+    links as seen from the source's place in the site, norms.html (its notebook: norms.ipynb)."""
+    return str(PurePosixPath(staged).with_suffix(".html"))
 
 
 def _site(root: Path) -> Site | None:
