@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -165,6 +166,33 @@ def test_the_cache_survives_a_clean_build(tmp_path, venv):
     assert again.returncode == 0, again.stdout
     # Nothing ran again: every entry is still there, none rewritten.
     assert {path: path.stat().st_mtime_ns for path in cache.rglob("*.json")} == entries
+
+
+def test_this_site_builds_with_zensical_i18n(real_site, tmp_path, venv):
+    # README, Building on other hosts: every page expanded in its language, every figure and
+    # notebook link reaching its file. The snippets come from the MkDocs build's cache.
+    root, _ = real_site
+    for name in ("docs", "snippets", "overrides", "verified"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("mathjax"))
+    for name in ("mkdocs.yml", "translations.json"):
+        shutil.copy(REPO / name, tmp_path / name)
+    env = environment(DOCEXEC_CACHE=str(root / "cache"))
+    built = subprocess.run([str(venv / "zensical-i18n"), "build", "--clean"], cwd=tmp_path, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout
+    site = tmp_path / "site"
+    _no_raw_markup(site)
+    pages = [page for page in site.rglob("index.html") if "docexec-output" in page.read_text(encoding="utf-8")]
+    expected = set()
+    for source in (REPO / "docs").glob("*.md"):
+        if re.search(r"^--8<-- exec ", source.read_text(encoding="utf-8"), re.M):  # a reference, not one quoted in code
+            stem, *language = source.name.removesuffix(".md").split(".")
+            expected.add((site / language[0] if language else site) / ("" if stem == "index" else stem) / "index.html")
+    assert set(pages) == expected and len(expected) >= 6
+    for page in pages:
+        _links(page)
+        label = "Output" if page.is_relative_to(site / "en") else "输出"
+        assert f'<span class="filename">{label}</span>' in page.read_text(encoding="utf-8"), page
 
 
 # -- the page context, from Zensical's own context preprocessor ---------------------------------
