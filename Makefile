@@ -89,17 +89,16 @@ translated: install  ## record translations as reviewed: all, or SECTION='docs/i
 
 
 # Zensical (Material for MkDocs' successor) in its own environment: requirements.txt's build part
-# plus requirements-zensical.txt, and the engine from this checkout's hooks/ (a .pth file: Zensical
-# imports it as a Markdown extension). torch as .venv has it: here from the machine's disk wheel;
-# on a GitHub runner TORCH_INDEX (PyTorch's CPU wheels) keeps PyPI's CUDA build out.
+# (the engine itself among it, editable from this checkout: Zensical imports docexec.extension)
+# plus requirements-zensical.txt. torch as .venv has it: here from the machine's disk wheel; on a
+# GitHub runner TORCH_INDEX (PyTorch's CPU wheels) keeps PyPI's CUDA build out.
 ZENSICAL_VENV := .venv-zensical
 
-$(ZENSICAL_VENV)/.installed: requirements.txt requirements-zensical.txt
+$(ZENSICAL_VENV)/.installed: requirements.txt requirements-zensical.txt pyproject.toml
 	test -x $(ZENSICAL_VENV)/bin/python || python3 -m venv $(ZENSICAL_VENV)
 	$(ZENSICAL_VENV)/bin/python -m pip install --quiet --upgrade pip
 	sed -e '/^# tests/,$$d' requirements.txt > $(ZENSICAL_VENV)/requirements.txt
 	$(ZENSICAL_VENV)/bin/python -m pip install --quiet $(if $(TORCH_INDEX),--extra-index-url "$(TORCH_INDEX)") -r $(ZENSICAL_VENV)/requirements.txt -r requirements-zensical.txt
-	echo "$(CURDIR)/hooks" > "$$($(ZENSICAL_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/docexec-hooks.pth"
 	touch $@
 
 zensical: $(ZENSICAL_VENV)/.installed  ## the Zensical environment (.venv-zensical/), which make test needs

@@ -22,7 +22,7 @@ PUBLISHED = "`[[1 | calc.py:a | 1]]` is published as text: the build neither ran
 
 def _session(root, accept: bool = False, languages: tuple[str, ...] = ()) -> Session:
     session = Session()
-    assert session.build(root, root / "docs", Options(accept=accept, cache_dir=".cache/docexec"), languages=list(languages)) == []
+    assert session.build(root, root / "docs", Options(accept=accept, cache_dir=".docexec-cache"), languages=list(languages)) == []
     return session
 
 
