@@ -17,6 +17,7 @@ the runner and the child take (``Settings.stamps``):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import statistics
@@ -24,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
@@ -66,7 +67,7 @@ def _split(stamp: dict[str, dict[str, tuple[float, float]]]) -> dict[str, tuple[
 
 def measure(files: int = 60, workers: int = 1, runs: int = 3, code: str = "x = 1\n") -> dict[str, Any]:
     """Medians over ``runs`` of the mean per file: {phase: (wall ms, CPU ms)}, and totals."""
-    with tempfile.TemporaryDirectory(prefix="docexec-overhead-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="docexec-overhead-") as scratch, _server():
         root = Path(scratch)
         (root / "snippets").mkdir()
         jobs = []
@@ -100,6 +101,14 @@ def measure(files: int = 60, workers: int = 1, runs: int = 3, code: str = "x = 1
             "files": files, "workers": workers, "runs": runs}
 
 
+@contextlib.contextmanager
+def _server() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        server.shutdown()  # measured from its start: a server started before had other work behind it
+
+
 def _own_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_SELF)
     return used.ru_utime + used.ru_stime
@@ -120,7 +129,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     found = measure(args.files, args.workers, args.runs)
-    server.shutdown()
     print(f"per-file overhead by phase: {args.files} one-line files, {args.workers} worker(s), medians of {args.runs} runs, ms per file")
     print(f"  {'phase':30s} {'wall':>7s} {'CPU':>7s}")
     for name, wall, cpu in rows(found):
