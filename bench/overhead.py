@@ -13,6 +13,9 @@ the runner and the child take (``Settings.stamps``):
     result back   the runner's thread waiting for and reading the messages (its CPU only)
     exit          the fork server's CPU and the children's after their last stamp (the fork
                   itself, the child's exit): CPU counted from /proc, spread over the files
+
+and, for scale, what a bare fork and exit of a process holding the server's modules (torch's
+150 MB of anonymous memory, whose page tables a fork copies and an exit tears down) costs.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import contextlib
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -96,7 +100,7 @@ def measure(files: int = 60, workers: int = 1, runs: int = 3, code: str = "x = 1
     phases = {p: (1000 * statistics.median(r[p][0] for r in per_run), 1000 * statistics.median(r[p][1] for r in per_run))
               for p in PHASES}
     overhead_cpu = sum(phases[p][1] for p in OVERHEAD)
-    return {"phases": phases, "overhead cpu ms": overhead_cpu,
+    return {"phases": phases, "overhead cpu ms": overhead_cpu, "bare fork": bare_fork(),
             "wall ms": 1000 * statistics.median(t[0] for t in totals), "cpu ms": 1000 * statistics.median(t[1] for t in totals),
             "files": files, "workers": workers, "runs": runs}
 
@@ -109,6 +113,34 @@ def _server() -> Iterator[None]:
         server.shutdown()  # measured from its start: a server started before had other work behind it
 
 
+# A process that imported what the fork server imports forks and reaps N empty children: the
+# kernel's own cost of a fork and an exit of that much memory, below which no fork per file goes.
+BARE_FORKS = """
+import os, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import docexec.preload
+n = int(sys.argv[2])
+def cpu(who):
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
+own, children, began = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
+for _ in range(n):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+print((time.perf_counter() - began) / n, (cpu(resource.RUSAGE_SELF) - own + cpu(resource.RUSAGE_CHILDREN) - children) / n)
+"""
+
+
+def bare_fork(forks: int = 60) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one fork and exit of a process holding what the fork server holds."""
+    done = subprocess.run([sys.executable, "-c", BARE_FORKS, str(REPO / "hooks"), str(forks)],
+                          capture_output=True, text=True, check=True)
+    wall, cpu = (float(v) for v in done.stdout.split())
+    return 1000 * wall, 1000 * cpu
+
+
 def _own_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_SELF)
     return used.ru_utime + used.ru_stime
@@ -118,6 +150,8 @@ def rows(found: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The table's rows: (phase, wall ms per file, CPU ms per file)."""
     table = [(p, "" if p == "exit" else f"{w:.1f}", f"{c:.1f}") for p, (w, c) in found["phases"].items()]
     table.append(("overhead (all but run)", "", f"{found['overhead cpu ms']:.1f}"))
+    wall, cpu = found["bare fork"]
+    table.append(("of which a bare fork and exit", f"{wall:.1f}", f"{cpu:.1f}"))
     table.append(("whole file, measured outside", f"{found['wall ms']:.1f}", f"{found['cpu ms']:.1f}"))
     return table
 

@@ -292,9 +292,11 @@ def _fault_report(text: str) -> str:
 
 def _end(process: Any, output: str | None = None, whole: bool = False) -> None:
     if whole:
+        # The child ended all it started and exits by itself (os._exit after its last message);
+        # the fork server reaps it. Not waited for: the next file starts meanwhile.
         processes.end_group(process.pid)
-    else:
-        processes.end_tree(process.pid, output)
+        return
+    processes.end_tree(process.pid, output)
     try:
         if process.is_alive():  # not yet in its own session, or not on Linux
             process.kill()
