@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(REPO / "hooks"))
 
 import overhead  # noqa: E402  (bench/ and hooks/ are on the path now)
-from docexec.processes import descendants  # noqa: E402
 
 try:
     import serve  # bench/serve.py: `mkdocs serve` latency, edit to page
@@ -107,11 +106,31 @@ def freeze(hooked: Path, plain: Path) -> None:
         (plain / "docs" / page.name).write_text(session.render_page(page.name, page.read_text(), language))
 
 
+def _descendants(pid: int) -> list[int]:
+    """From each thread's list of children in /proc (Linux), so any version of the engine is measured alike."""
+    found, frontier = [], [pid]
+    while frontier:
+        children = []
+        for parent in frontier:
+            try:
+                threads = os.listdir(f"/proc/{parent}/task")
+            except OSError:
+                continue
+            for thread in threads:
+                try:
+                    children += [int(c) for c in Path(f"/proc/{parent}/task/{thread}/children").read_text().split()]
+                except OSError:
+                    continue
+        found += children
+        frontier = children
+    return found
+
+
 def _tree_pss(pid: int) -> int:
     """Bytes of the process tree under ``pid`` (itself included), by proportional set size: a
     page shared by a fork and the server it came from counts once, split between them."""
     total = 0
-    for member in [pid, *descendants(pid)]:
+    for member in [pid, *_descendants(pid)]:
         try:
             with open(f"/proc/{member}/smaps_rollup") as handle:
                 total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
