@@ -176,7 +176,7 @@ def size(scratch: Path, pages: int, runs: int, env: dict[str, str]) -> dict[str,
     peer(other, pages)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
     check = [sys.executable, "-m", "docexec", "check"]
-    check_env = {**env, "PYTHONPATH": str(REPO / "hooks")}
+    check_env = env
     floor_code = "import runpy, glob\nfor f in sorted(glob.glob('snippets/*.py')):\n    runpy.run_path(f)\n"
     times: dict[str, list[float]] = {name: [] for name in NOTES}
     memory: dict[str, list[int]] = {"cold": [], "markdown-exec": []}
@@ -204,7 +204,7 @@ def real_site(runs: int, env: dict[str, str], cache: Path) -> dict[str, list[flo
     times: dict[str, list[float]] = {"build cold": [], "build warm": [], "check cold": [], "check warm": []}
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-d", str(cache.parent / "real-site")]
     check = [sys.executable, "-m", "docexec", "check"]
-    check_env = {**env, "PYTHONPATH": str(REPO / "hooks")}
+    check_env = env
     for _ in range(runs):
         for kind, command, environment in (("build", mkdocs, env), ("check", check, check_env)):
             shutil.rmtree(cache, ignore_errors=True)
@@ -255,7 +255,8 @@ def main() -> None:
     parser.add_argument("--real-runs", type=int, default=3, help="runs on this repository's own site (0: none)")
     parser.add_argument("--overhead-files", type=int, default=60, help="files for the per-file overhead (0: none)")
     args = parser.parse_args()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+    # PYTHONPATH: this checkout's engine, before any other a shared venv has installed (editable).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(REPO / "hooks")}
     for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
         env.pop(switch, None)
     sizes = sorted(set(args.sizes + ([320] if args.large else [])))
