@@ -112,9 +112,9 @@ system:  ## Debian packages for the browser tests (Chromium; the CJK font comes 
 test: install system zensical  ## the whole test suite
 	$(PY) -m pytest
 
-bench: install  ## cold / warm / plain / floor / markdown-exec timings of a generated 20-page site
+bench: install  ## cold / warm / plain / floor / markdown-exec builds of generated 20- and 80-page sites (LARGE=1: 320 too)
 	$(PY) -m pip install --quiet markdown-exec==1.12.6  # the peer, for the benchmark only
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(if $(LARGE),--large)
 
 clean:
 	rm -rf site .cache .docexec-cache .zensical-i18n docs/assets/mathjax node_modules

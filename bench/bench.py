@@ -1,11 +1,18 @@
-# bench: cold, warm, plain and floor timings of a generated 20-page x 6-snippet bilingual site.
-"""Usage: python bench/bench.py [--pages 20] [--runs 5]
+# bench: cold, warm, plain, floor and markdown-exec builds of generated bilingual sites, side by side.
+"""Usage: python bench/bench.py [--sizes 20 80] [--large] [--runs 3] [--real-runs 3]
 
-Prints medians, and every ratio the project is held to, from one run:
+Generated sites of 20 and 80 pages (320 too with --large), each page six torch snippet sections
+in both languages, every build timed ``--runs`` times; prints one table of medians with every
+ratio issue 17 holds the project to:
+
     cold <= 0.85 x (plain + floor)        warm <= 1.05 x plain
-    cold <= 0.75 x markdown-exec          warm <= 0.5 x markdown-exec
-markdown-exec (the peer) executes the same code in the MkDocs process, once per language,
-with no cache; it is installed for the benchmark only (`make bench`), not used by the site.
+    cold <= 0.75 x markdown-exec          warm <= 0.45 x markdown-exec
+
+then the peak memory of a cold build's process tree (the fork server and its forks included),
+the runner's per-file overhead by phase (bench/overhead.py), `mkdocs serve` latency
+(bench/serve.py: a fresh site and server per edit kind), and this repository's own
+site. markdown-exec (the peer) executes the same code in the MkDocs process, once per
+language, with no cache; it is installed for the benchmark only (`make bench`).
 """
 from __future__ import annotations
 
@@ -16,10 +23,25 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO / "hooks"))
+
+import overhead  # noqa: E402  (bench/ and hooks/ are on the path now)
+from docexec.options import Options  # noqa: E402
+
+CACHE = Options().cache_dir  # the engine's cache folder, relative to the site's root: deleted for a cold build
+
+try:
+    import serve  # bench/serve.py: `mkdocs serve` latency, edit to page
+except ImportError:
+    serve = None
+
 SECTION = """# %% s{n}
 x{n} = torch.randn([1, 3, 255, 255]) * {scale} + {shift}
 bn{n} = torch.nn.BatchNorm2d(3)
@@ -27,6 +49,12 @@ y{n} = bn{n}(x{n})
 print(bn{n}.running_mean)
 print(bn{n}.running_var)
 """
+TARGETS = {"cold / (plain + floor)": 0.85, "cold / markdown-exec": 0.75, "warm / plain": 1.05, "warm / markdown-exec": 0.45}
+NOTES = {"cold": "hook on, empty cache", "warm": "hook on, nothing changed",
+         "plain": "hook off, the hook's rendered Markdown pasted in (same HTML)",
+         "floor": "one python process running all snippet files",
+         "markdown-exec": "the same code in the MkDocs process, per language, no cache",
+         "check cold": "python -m docexec check, empty cache (no HTML)", "check warm": "python -m docexec check, nothing changed"}
 
 
 def generate(root: Path, pages: int, hook: bool) -> None:
@@ -46,6 +74,7 @@ def generate(root: Path, pages: int, hook: bool) -> None:
     hooks = f"hooks:\n  - {REPO / 'hooks' / 'docexec_hook.py'}\n" if hook else ""
     (root / "mkdocs.yml").write_text(
         "site_name: bench\ntheme:\n  name: material\n  font: false\n" + hooks +
+        "watch:\n  - snippets\n"  # as a real site has it: `mkdocs serve` rebuilds on a snippet's change
         "plugins:\n  - search\n  - i18n:\n      docs_structure: suffix\n      languages:\n"
         "        - {locale: zh, default: true, name: 中文}\n        - {locale: en, name: English}\n"
         "markdown_extensions:\n  - pymdownx.highlight\n  - pymdownx.superfences\n"
@@ -70,7 +99,6 @@ def peer(root: Path, pages: int) -> None:
 
 def freeze(hooked: Path, plain: Path) -> None:
     """Write into ``plain`` the very Markdown the hook renders for ``hooked``'s pages."""
-    sys.path.insert(0, str(REPO / "hooks"))
     from docexec.engine import Session
     from docexec.options import Options
 
@@ -81,20 +109,104 @@ def freeze(hooked: Path, plain: Path) -> None:
         (plain / "docs" / page.name).write_text(session.render_page(page.name, page.read_text(), language))
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
+def _descendants(pid: int) -> list[int]:
+    """From each thread's list of children in /proc (Linux), so any version of the engine is measured alike."""
+    found, frontier = [], [pid]
+    while frontier:
+        children = []
+        for parent in frontier:
+            try:
+                threads = os.listdir(f"/proc/{parent}/task")
+            except OSError:
+                continue
+            for thread in threads:
+                try:
+                    children += [int(c) for c in Path(f"/proc/{parent}/task/{thread}/children").read_text().split()]
+                except OSError:
+                    continue
+        found += children
+        frontier = children
+    return found
+
+
+def _tree_pss(pid: int) -> int:
+    """Bytes of the process tree under ``pid`` (itself included), by proportional set size: a
+    page shared by a fork and the server it came from counts once, split between them."""
+    total = 0
+    for member in [pid, *_descendants(pid)]:
+        try:
+            with open(f"/proc/{member}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            continue  # ended meanwhile
+    return total
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,),
+          memory: list[int] | None = None) -> float:
+    """Seconds the command took; with ``memory``, also its tree's peak PSS, sampled every 0.1 s."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_pss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if memory is not None:
+        sampler.start()
+    output, _ = process.communicate()
     elapsed = time.perf_counter() - start
-    if done.returncode not in ok:
-        sys.exit(f"failed: {' '.join(command)}\n{done.stdout}")
+    done.set()
+    if memory is not None:
+        sampler.join()
+        memory.append(peak[0])
+    if process.returncode not in ok:
+        sys.exit(f"failed: {' '.join(command)}\n{output}")
     return elapsed
 
 
-def real_site(runs: int, env: dict[str, str], check_env: dict[str, str], cache: Path) -> dict[str, list[float]]:
+def size(scratch: Path, pages: int, runs: int, env: dict[str, str]) -> dict[str, Any]:
+    """Every timing of one generated size: {name: [seconds per run]}, and peak memories."""
+    folder = scratch / str(pages)
+    hooked, plain, other = folder / "hooked", folder / "plain", folder / "markdown-exec"
+    generate(hooked, pages, hook=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=hooked,
+                   env={**env, "DOCEXEC_ACCEPT": "1"}, check=True, capture_output=True)  # record outputs once
+    generate(plain, pages, hook=False)
+    freeze(hooked, plain)
+    peer(other, pages)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    check = [sys.executable, "-m", "docexec", "check"]
+    check_env = env
+    floor_code = "import runpy, glob\nfor f in sorted(glob.glob('snippets/*.py')):\n    runpy.run_path(f)\n"
+    times: dict[str, list[float]] = {name: [] for name in NOTES}
+    memory: dict[str, list[int]] = {"cold": [], "markdown-exec": []}
+    for _ in range(runs):
+        shutil.rmtree(hooked / CACHE, ignore_errors=True)
+        times["cold"].append(timed(mkdocs, hooked, env, memory=memory["cold"]))
+        times["warm"].append(timed(mkdocs, hooked, env))
+        times["plain"].append(timed(mkdocs, plain, env))
+        times["floor"].append(timed([sys.executable, "-c", floor_code], hooked, env))
+        times["markdown-exec"].append(timed(mkdocs, other, env, memory=memory["markdown-exec"]))
+        shutil.rmtree(hooked / CACHE, ignore_errors=True)
+        times["check cold"].append(timed(check, hooked, check_env, ok=(0, 1)))  # 1: untranslated pages
+        times["check warm"].append(timed(check, hooked, check_env, ok=(0, 1)))
+    served: dict[str, Any] = {}
+    if serve is not None:
+        served = {f"serve: {kind} edit on the page (s)": statistics.median(seconds)
+                  for (kind, _), seconds in serve.rows([pages]).items()}
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"times": times, "memory": memory, "serve": served}
+
+
+def real_site(runs: int, env: dict[str, str], cache: Path) -> dict[str, list[float]]:
     """This repository's site: `mkdocs build` and `check`, each cold (empty cache) and warm."""
     times: dict[str, list[float]] = {"build cold": [], "build warm": [], "check cold": [], "check warm": []}
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-d", str(cache.parent / "real-site")]
     check = [sys.executable, "-m", "docexec", "check"]
+    check_env = env
     for _ in range(runs):
         for kind, command, environment in (("build", mkdocs, env), ("check", check, check_env)):
             shutil.rmtree(cache, ignore_errors=True)
@@ -103,71 +215,67 @@ def real_site(runs: int, env: dict[str, str], check_env: dict[str, str], cache: 
     return times
 
 
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (it pastes into an issue as it is)."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def report(found: dict[int, dict[str, Any]], runs: int) -> str:
+    sizes = sorted(found)
+    median = {p: {k: statistics.median(v) for k, v in found[p]["times"].items()} for p in sizes}
+    rows = [[f"{name} (s)", *(f"{median[p][name]:.2f}" for p in sizes), "", NOTES[name]] for name in NOTES]
+    ratios = {
+        "cold / (plain + floor)": lambda m: m["cold"] / (m["plain"] + m["floor"]),
+        "cold / markdown-exec": lambda m: m["cold"] / m["markdown-exec"],
+        "warm / plain": lambda m: m["warm"] / m["plain"],
+        "warm / markdown-exec": lambda m: m["warm"] / m["markdown-exec"],
+    }
+    for name, ratio in ratios.items():
+        values = [ratio(median[p]) for p in sizes]
+        verdict = "ok" if all(v <= TARGETS[name] for v in values) else "MISSED"
+        rows.append([name, *(f"{v:.2f}" for v in values), f"<= {TARGETS[name]:.2f}", verdict])
+    rows.append(["check / build, cold", *(f"{median[p]['check cold'] / median[p]['cold']:.2f}" for p in sizes), "", ""])
+    for name, what in (("cold", "a cold build"), ("markdown-exec", "markdown-exec")):
+        peaks = [max(found[p]["memory"][name]) / 2**30 for p in sizes]
+        rows.append([f"peak memory of {what} (GiB)", *(f"{v:.2f}" for v in peaks), "flat" if name == "cold" else "",
+                     "process tree, proportional set size, sampled every 0.1 s"])
+    for name in sorted({n for p in sizes for n in found[p]["serve"]}):
+        values = [found[p]["serve"].get(name) for p in sizes]
+        rows.append([name, *(f"{v:.2f}" if isinstance(v, (int, float)) else str(v or "") for v in values), "", "bench/serve.py"])
+    return (f"generated sites: pages x 6 torch snippet sections, zh + en; medians of {runs} runs; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end\n"
+            + table(["", *(f"{p} pages" for p in sizes), "target", ""], rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--real-runs", type=int, default=3, help="runs on this repository's own site")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 80])
+    parser.add_argument("--large", action="store_true", help="also 320 pages (about as long again as the rest)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--real-runs", type=int, default=3, help="runs on this repository's own site (0: none)")
+    parser.add_argument("--overhead-files", type=int, default=60, help="files for the per-file overhead (0: none)")
     args = parser.parse_args()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+    # PYTHONPATH: this checkout's engine, before any other a shared venv has installed (editable).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(REPO / "hooks")}
     for switch in ("DOCEXEC_ACCEPT", "DOCEXEC_RERUN"):
         env.pop(switch, None)
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    sizes = sorted(set(args.sizes + ([320] if args.large else [])))
     with tempfile.TemporaryDirectory(prefix="docexec-bench-") as scratch:
-        hooked, plain, bare = Path(scratch, "hooked"), Path(scratch, "plain"), Path(scratch, "bare")
-        generate(hooked, args.pages, hook=True)
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=hooked,
-                       env={**env, "DOCEXEC_ACCEPT": "1"}, check=True, capture_output=True)  # record outputs once
-        generate(plain, args.pages, hook=False)
-        freeze(hooked, plain)
-        generate(bare, args.pages, hook=False)
-        peer(Path(scratch, "peer"), args.pages)
-        floor_code = "import runpy, glob\nfor f in sorted(glob.glob('snippets/*.py')):\n    runpy.run_path(f)\n"
-        results: dict[str, list[float]] = {"cold": [], "warm": [], "plain": [], "floor": [], "bare": [], "peer": [],
-                                           "check cold": [], "check warm": []}
-        check = [sys.executable, "-m", "docexec", "check"]
-        check_env = {**env, "PYTHONPATH": str(REPO / "hooks")}
-        for _ in range(args.runs):
-            shutil.rmtree(hooked / ".cache", ignore_errors=True)
-            results["cold"].append(timed(mkdocs, hooked, env))
-            results["warm"].append(timed(mkdocs, hooked, env))
-            results["plain"].append(timed(mkdocs, plain, env))
-            results["floor"].append(timed([sys.executable, "-c", floor_code], hooked, env))
-            results["bare"].append(timed(mkdocs, bare, env))
-            results["peer"].append(timed(mkdocs, Path(scratch, "peer"), env))
-            shutil.rmtree(hooked / ".cache", ignore_errors=True)
-            results["check cold"].append(timed(check, hooked, check_env, ok=(0, 1)))  # 1: untranslated pages
-            results["check warm"].append(timed(check, hooked, check_env, ok=(0, 1)))
-        real = real_site(args.real_runs, env, check_env, Path(scratch, "real-cache"))
-    median = {k: statistics.median(v) for k, v in results.items()}
-    print(f"{args.pages} pages x 6 torch snippets, zh + en, medians of {args.runs} runs, {os.cpu_count()} cores")
-    notes = {"cold": "hook on, empty cache", "warm": "hook on, nothing changed",
-             "plain": "hook off, the hook's rendered Markdown pasted in (same HTML)",
-             "floor": "one python process running all snippet files", "bare": "hook off, reference lines left as text",
-             "peer": "markdown-exec: the same code in the MkDocs process, per language, no cache",
-             "check cold": "python -m docexec check, empty cache (no HTML)", "check warm": "python -m docexec check, nothing changed"}
-    for name in ("cold", "warm", "plain", "floor", "bare", "peer", "check cold", "check warm"):
-        print(f"  {name:6s} {median[name]:6.2f} s   {notes[name]}   (runs: {', '.join(f'{t:.2f}' for t in results[name])})")
-    targets = [("cold / (plain + floor)", median["cold"] / (median["plain"] + median["floor"]), 0.85),
-               ("warm / plain", median["warm"] / median["plain"], 1.05),
-               ("cold / markdown-exec", median["cold"] / median["peer"], 0.75),
-               ("warm / markdown-exec", median["warm"] / median["peer"], 0.5)]
-    for name, ratio, target in targets:
-        print(f"  {name:24s} = {ratio:.2f}   target <= {target:.2f}   {'ok' if ratio <= target else 'MISSED'}")
-    print(f"  check cold / build cold  = {median['check cold'] / median['cold']:.2f}   "
-          f"check warm / build warm = {median['check warm'] / median['warm']:.2f}")
-    real_median = {k: statistics.median(v) for k, v in real.items()}
-    print(f"this repository's site, medians of {args.real_runs} runs:")
-    for name, value in real_median.items():
-        print(f"  {name:11s} {value:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in real[name])})")
-    print(f"  check cold / build cold  = {real_median['check cold'] / real_median['build cold']:.2f}   "
-          f"check warm / build warm = {real_median['check warm'] / real_median['build warm']:.2f}")
-    print(f"  (against bare instead: cold / (bare + floor) = {median['cold'] / (median['bare'] + median['floor']):.2f}, "
-          f"warm / bare = {median['warm'] / median['bare']:.2f})")
-    import serve  # bench/serve.py: under `mkdocs serve`, an edit until the served page shows it
+        found = {pages: size(Path(scratch), pages, args.runs, env) for pages in sizes}
+        print(report(found, args.runs))
+        if args.overhead_files:
+            per_file = overhead.measure(args.overhead_files, workers=1, runs=3)
+            print(f"\nper-file overhead by phase: {args.overhead_files} one-line files, one at a time, medians of 3 runs, "
+                  "ms per file (target: at most 10 ms of CPU beyond the file's own run)")
+            print(table(["phase", "wall", "CPU"], [list(row) for row in overhead.rows(per_file)]))
+        if args.real_runs:
+            real = real_site(args.real_runs, env, Path(scratch, "real-cache"))
+            medians = {k: statistics.median(v) for k, v in real.items()}
+            print(f"\nthis repository's site, medians of {args.real_runs} runs")
+            print(table(["", "seconds", "runs"], [[k, f"{v:.2f}", ", ".join(f"{t:.2f}" for t in real[k])] for k, v in medians.items()]))
 
-    print(f"mkdocs serve, {args.pages} pages: prose and snippet edits until the page shows them, 3 edits each")
-    print("\n".join(serve.report(serve.rows([args.pages]))))
 
 if __name__ == "__main__":
     main()

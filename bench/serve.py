@@ -126,7 +126,7 @@ def prepare(root: Path, pages: int, env: dict[str, str], incremental: bool = Tru
     config = root / "mkdocs.yml"
     hook = f"  - {REPO / 'hooks' / 'docexec_hook.py'}\n"
     text = config.read_text().replace(hook, hook + (f"  - {REPO / 'hooks' / 'serve_incremental.py'}\n" if incremental else ""))
-    config.write_text(text + "watch:\n  - snippets\n")
+    config.write_text(text if "\nwatch:" in text else text + "watch:\n  - snippets\n")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=root, env={**env, "DOCEXEC_ACCEPT": "1"},
                    check=True, capture_output=True)
 

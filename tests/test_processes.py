@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import docexec_lines
+from conftest import REPO, docexec_lines
 
 PAGE = "docs/index.md"
 
@@ -74,6 +76,37 @@ def test_processes_a_snippet_started_end_with_its_file(project, tmp_path, no_str
     if status is not None:
         assert f"docs/index.md(1): snippets/spawn.py(1) section 'run': {status}" in built.log
     assert_all_gone(pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="the reaper needs Linux")
+def test_a_daemon_a_snippet_left_behind_ends_with_its_file(project, tmp_path, no_strays):
+    # sh starts `sleep` in a session of its own and exits: an orphan, outside the snippet's
+    # group, session and descendants, unless the snippet's process is its reaper.
+    made = project({
+        PAGE: '--8<-- exec "daemon.py:run"\n',
+        "snippets/daemon.py": """
+            # %% run
+            import subprocess
+            subprocess.run(["sh", "-c", "setsid sleep 300 & echo $! > pids.txt"], check=True)
+            print("started")
+            """,
+        "snippets/daemon.out/run.txt": "started\n",
+    })
+    built = made.build()
+    pids = sleepers(tmp_path)
+    no_strays.extend(pids)
+    assert built.code == 0, built.log
+    assert_all_gone(pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux")
+def test_a_thread_left_running_starts_no_process_once_the_file_is_done(tmp_path):
+    # The guard's close(): what end_descendants kills must be all there is.
+    code = ("import subprocess, sys\nsys.path.insert(0, sys.argv[1])\nfrom docexec import guard\n"
+            "guard.install(sys.argv[2], 'x.py', [], [])\nsubprocess.run(['true'])\nguard.close()\n"
+            "try:\n    subprocess.run(['true'])\nexcept PermissionError as error:\n    print(error)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(REPO / "hooks"), str(tmp_path)], capture_output=True, text=True)
+    assert done.stdout == "[Errno 1] refused: the snippet file is done, its processes are being ended\n", done.stderr
 
 
 def test_timeout_shows_the_stack_down_to_the_function_that_was_running(project):

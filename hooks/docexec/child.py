@@ -32,6 +32,9 @@ from . import figurelang, guard, processes
 from .paths import portable
 
 FIGURE_DPI = 110
+# Set by docexec.preload in the fork server: the modules every fork starts with. A module a fork
+# imports before its snippet is per-file overhead (the runner's time stamps list them).
+PRELOADED: frozenset[str] = frozenset()
 EXITED = "sys.exit"  # what _run_section returns when the section ended the file as `sys.exit(0)` does
 LONG_TRACEBACK = 90  # frames; a longer traceback keeps its first and last KEPT_FRAMES
 KEPT_FRAMES = 30
@@ -48,7 +51,9 @@ DEFAULT_FILTERS: list[tuple[Any, type[Warning], str]] = [
 
 def run_file(conn: Connection, job: dict[str, Any]) -> None:
     """Entry point of the fork: report each section over ``conn``; output goes to job['output']."""
+    stamps = {"entered": _stamp()}  # the process's CPU starts at 0 in a fork: this is its start-up's
     _lead_session()
+    reaper = processes.become_reaper()
     os.chdir(job["root"])
     _no_input()
     _redirect_output(job["output"])
@@ -56,6 +61,8 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": job["path"], "__builtins__": __builtins__}
     sys.argv = [job["path"]]
     _as_script(job)
+    stamps["ready"] = _stamp()
+    imported = [m for m in sys.modules if m not in PRELOADED] if len(sys.modules) != len(PRELOADED) else []
     for index, (name, line, code) in enumerate(job["sections"]):
         conn.send(("start", index, _offset()))
         started = time.perf_counter()
@@ -74,8 +81,20 @@ def run_file(conn: Connection, job: dict[str, Any]) -> None:
             break
     sys.stdout.flush()
     sys.stderr.flush()
-    processes.end_descendants()
-    conn.send(("end",))
+    stamps["ran"] = _stamp()
+    guard.close()  # a thread the snippet left running starts no process from here on
+    whole = processes.end_descendants(reaper)
+    stamps["ended"] = _stamp()
+    conn.send(("end", stamps, whole, imported))
+    # Now, not after multiprocessing's clean-up: it would wait for threads the snippet left
+    # running, and run code after the runner was told the file is done. Output is flushed.
+    os._exit(0)
+
+
+def _stamp() -> tuple[float, float]:
+    # (wall, CPU): the monotonic clock is one for all processes, so the runner can place these
+    # among its own (the per-file overhead by phase, bench/overhead.py).
+    return time.monotonic(), time.process_time()
 
 
 def _as_script(job: dict[str, Any]) -> None:

@@ -56,6 +56,7 @@ class Guard:
         self.listed: set[str] = set()
         self.refused: list[tuple[int, str]] = []  # (the snippet's line, why), in the order they happened
         self.spawned = False
+        self.closed = False  # the file is done: no process may start any more (close())
         self.modules_seen = set(sys.modules)  # imported before the snippet, or already reported
         self.local = threading.local()  # .busy: the hook's own calls must not re-enter it (per thread)
 
@@ -69,6 +70,8 @@ class Guard:
             self.local.busy = False
 
     def _event(self, event: str, args: tuple[Any, ...]) -> None:
+        if self.closed and (event in SPAWNS or event in FORKS):
+            raise PermissionError(errno.EPERM, "refused: the snippet file is done, its processes are being ended")
         if event in SPAWNS:
             self.spawned = True
         elif event in FORKS:
@@ -169,6 +172,13 @@ def install(root: str, script: str, protected: list[str], ignored: list[str]) ->
     global _GUARD
     _GUARD = Guard(root, script, protected, ignored)
     sys.addaudithook(_GUARD)
+
+
+def close() -> None:
+    """The file is done: from now on a thread it left running cannot start a process that would
+    outlive the end of its tree (``processes.end_descendants``)."""
+    if _GUARD is not None:
+        _GUARD.closed = True
 
 
 def report() -> dict[str, Any] | None:

@@ -1,15 +1,20 @@
 # notebook: a page's prose and snippets as a Jupyter notebook that carries the build's outputs.
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any, Callable
 
+from . import render
 from .markup import Claim, Markup, Target
 from .render import labels
 from .runner import FileResult
 from .sections import PREAMBLE, SnippetFile
 
+# What makes a notebook besides its inputs: this module's code and the labels render gives it.
+MAKER = hashlib.sha256(Path(__file__).read_bytes() + Path(render.__file__).read_bytes()).hexdigest()
 ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?\s*$')
 SKIP = re.compile(r"^\s*-{1,}8<-{1,}\s+exec-report\s*$")
 
@@ -77,6 +82,32 @@ def build(markdown: str, found: Markup, files: dict[str, SnippetFile], results: 
     # Plain JSON in nbformat 4.5's shape (the tests validate it with nbformat): building it
     # through nbformat's constructors validated every cell and cost more than the page itself.
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def inputs(markdown: str, found: Markup, files: dict[str, SnippetFile], results: dict[str, FileResult],
+           problems_of: Callable[[Target], list[str]], language: str | None, seed: int, threads: int) -> str:
+    """A hash of all ``build`` reads with the same arguments: equal hashes, equal notebooks. Of a
+    result only what a cell shows counts (not its run time, nor whether the cache served it)."""
+    digest = hashlib.sha256()
+
+    def add(part: object) -> None:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+
+    add((MAKER, language, seed, threads, markdown, found.references, found.claims))
+    for path in sorted({ref.target.path for ref in found.references}):
+        file, result = files.get(path), results.get(path)
+        add((path, file))
+        for shown in result.sections if result else ():
+            add((shown.name, shown.output))
+            for image in shown.figures:
+                add(len(image))
+                digest.update(image.encode("ascii", "surrogatepass"))
+        for section in file.sections if file else ():
+            add(problems_of(Target(path, section.name)))
+    for ref in found.references:
+        add(problems_of(ref.target))
+    return digest.hexdigest()
 
 
 def _code(source: str, outputs: list[Any] | None = None) -> dict[str, Any]:

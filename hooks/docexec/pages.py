@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import figurelang, markup, matrix, render, report, translation
+from . import figurelang, markup, matrix, memo, render, report, translation
 from . import notebook as notebooks
 from .cache import versions
 from .docnotebooks import Cell
@@ -88,8 +88,7 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
         lines.insert(heading + 1, "\n" + render.failures(session.page_problems[label], language) + "\n")
     notebook = None
     if notebook_path is not None:
-        notebook = notebooks.build(markdown_text, found, session.files, session.results, session.problems_of,
-                                   language, session.options.seed, session.options.threads)
+        notebook = _notebook(session, notebook_path, markdown_text, found, language)
     if notebook is not None and notebook_path is not None:
         session.notebooks[notebook_path] = notebook
         lines.insert(heading + 1, "\n" + render.notebook_link(notebook_path.rsplit("/", 1)[-1], language))
@@ -122,6 +121,18 @@ def _unread(session: Session, label: str, found: markup.Markup, lines: list[str]
             "code, or not there, so the build neither ran nor checked it\n"
             "write references and claims in the page itself, outside code; a plugin must not turn code into prose")))
     return sorted(failures, key=lambda f: f.line)
+
+
+def _notebook(session: Session, path: str, markdown_text: str, found: markup.Markup, language: str | None) -> str | None:
+    """The page's notebook, made again only when one of its inputs changed (``memo``)."""
+    made = (markdown_text, found, session.files, session.results, session.problems_of, language,
+            session.options.seed, session.options.threads)
+    key, folder = notebooks.inputs(*made), session.root / session.options.cache_dir
+    notebook = memo.MEMO.get(folder, path, key)
+    if notebook is None:
+        notebook = notebooks.build(*made) or ""  # "": no notebook (a page without snippets), also kept
+        memo.MEMO.put(folder, path, key, notebook)
+    return notebook or None
 
 
 def _claim(session: Session, page: str, item: markup.Claim, language: str | None) -> str:

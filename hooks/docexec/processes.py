@@ -2,22 +2,32 @@
 """The fork that runs a snippet file leads its own session and process group (``child.run_file``
 calls ``setsid``), so its group, its session and its descendants are the processes it started.
 
-Finding processes that left the group reads ``/proc`` (Linux); elsewhere only the group is
-killed. Nothing here waits for longer than ``DUMP_WAIT``.
+On Linux the fork is also their reaper (``become_reaper``): a process whose parent ends is
+re-parented to it, not to init, so while it lives every process the snippet started, however
+it left the group or session, is its descendant. At the end of a file it ends them by walking
+its children (``end_descendants``), which costs nothing when there are none; the runner then
+only kills its group. A fork that did not end that way (a crash, a timeout) is ended by
+``end_tree``, which reads all of ``/proc``. Elsewhere only the group is killed. Nothing here
+waits for longer than ``DUMP_WAIT``.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import signal
+import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 # The child registers faulthandler for this signal: it writes the snippet's stack, then runs on.
 STACK_SIGNAL: signal.Signals | None = getattr(signal, "SIGUSR2", None)
 STACK_HEADER = "Stack (most recent call first):"
 DUMP_WAIT = 1.0  # seconds for the stack to appear before the snippet is killed anyway
 ROUNDS = 5  # a process forking while its tree is killed leaves a child for the next round
+PR_SET_CHILD_SUBREAPER = 36  # prctl(2), Linux 3.4 and later
+GONE_WAIT = 0.05  # seconds for killed processes to be gone before the next round looks again
 FRAME = re.compile(r'^\s*File "(?P<file>[^"]*)", line (?P<line>\d+) in (?P<name>.*)$')
 
 
@@ -45,14 +55,96 @@ def end_tree(leader: int, holding: str | None = None) -> None:
                 pass  # no group (yet, or any more): nothing left in it to kill
         if not targets:
             return
-        time.sleep(0.01)
+        _wait_gone(targets)
 
 
-def end_descendants() -> None:
-    """Called by a snippet's process when its file is done: SIGKILL what it started (a child in
-    a session of its own is found by its parent now; once the parent exits it is an orphan)."""
-    for pid in tree(os.getpid()):
-        _send(pid, signal.SIGKILL)
+def end_group(leader: int) -> None:
+    """SIGKILL ``leader``'s group: all that can be left of a snippet's process once it has ended
+    its descendants itself (``end_descendants`` returned True)."""
+    if leader <= 1 or leader == os.getpid() or leader == os.getpgrp() or not hasattr(os, "killpg"):
+        return
+    try:
+        os.killpg(leader, signal.SIGKILL)
+    except OSError:
+        pass  # the group is gone already
+
+
+def become_reaper() -> bool:
+    """Make this process the reaper of all it starts (Linux): an orphan among its descendants is
+    re-parented here instead of to init, so it stays a descendant. True when that holds and
+    ``/proc`` lists each thread's children (``end_descendants`` needs both)."""
+    if _PRCTL is None or not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
+        return False
+    return _PRCTL(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def end_descendants(reaper: bool) -> bool:
+    """Called by a snippet's process when its file is done: SIGKILL what it started. As a reaper
+    (``become_reaper``) it kills and reaps until it has no child left, and returns True: then
+    nothing it started is alive. Otherwise it kills what ``tree`` finds (a child in a session of
+    its own is found by its parent now; once the parent exits it is an orphan) and returns False."""
+    if not reaper:
+        for pid in tree(os.getpid()):
+            _send(pid, signal.SIGKILL)
+        return False
+    deadline, pause = time.monotonic() + DUMP_WAIT, 0.0005
+    while True:
+        for pid in descendants(os.getpid()):  # parents before their children: none forks again
+            _send(pid, signal.SIGKILL)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:  # the killed; their children come to this process
+                pause = 0.0005
+        except ChildProcessError:
+            return True  # no child, alive or dead: the whole tree is gone
+        if time.monotonic() > deadline:
+            return False  # one that does not die (stuck in the kernel): the runner searches /proc
+        time.sleep(pause)  # killed, not yet dead: SIGKILL is obeyed when the process next runs
+        pause = min(pause * 2, 0.01)
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid``'s living and dead descendants, parents first, from each thread's ``children``
+    list in /proc (Linux): their number is the cost, not the machine's process count."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        found_now = [c for p in frontier for c in _children(p) if c not in found]
+        found += found_now
+        frontier = found_now
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []  # ended meanwhile
+    children: list[int] = []
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as handle:
+                children += [int(c) for c in handle.read().split()]
+        except OSError:
+            continue
+    return children
+
+
+def _wait_gone(pids: set[int]) -> None:
+    """Until each of ``pids`` is dead (a zombie counts) or GONE_WAIT passed: the next round then
+    sees only what was started meanwhile, without a fixed sleep."""
+    deadline, pause = time.monotonic() + GONE_WAIT, 0.0005
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.005)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return text[text.rfind(b")") + 2:text.rfind(b")") + 3] not in (b"Z", b"X")
 
 
 def tree(leader: int, holding: str | None = None) -> set[int]:
@@ -157,6 +249,19 @@ def _table() -> dict[int, _Stat]:
         if len(fields) >= 4:
             table[int(name)] = _Stat(fields[0], int(fields[1]), int(fields[2]), int(fields[3]))
     return table
+
+
+def _prctl() -> object:
+    # Looked up once, in the fork server (which imports this module before any fork).
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL: Any = _prctl()
 
 
 def _send(pid: int, number: int) -> bool:

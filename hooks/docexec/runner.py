@@ -73,6 +73,9 @@ class Settings:
     workers: int = max(1, min(4, os.cpu_count() or 1))
     protected: tuple[str, ...] = ()  # the build's sources (sources.protected): no snippet may change them
     ignored: tuple[str, ...] = ()  # read by snippets but not their inputs (sources.ignored)
+    # When a list: each file's time stamps, (wall, CPU) by phase, the runner's and the child's
+    # (bench/overhead.py turns them into the per-file overhead by phase).
+    stamps: list[dict[str, dict[str, Any]]] | None = field(default=None, compare=False)
 
 
 Done = Callable[[FileResult], None]
@@ -119,10 +122,14 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
         "guard": {"protected": list(settings.protected), "ignored": list(settings.ignored)},
     }
     began = time.monotonic()
+    stamps = {"start": _stamp()}
     reader, writer = context.Pipe(duplex=False)
     process = context.Process(target=_start, args=(writer, payload), daemon=True)
     server.start(process)
     writer.close()
+    stamps["started"] = _stamp()
+    child_stamps: dict[str, Any] = {}
+    whole = False  # the child ended everything it started (processes.end_descendants)
     results: list[SectionResult] = []
     current, offset, finished, exited = -1, 0, False, False
     seen: dict[str, Any] | None = None  # the guard's last report
@@ -154,7 +161,8 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                 elif message[0] == "exited":
                     exited = True
                 else:
-                    finished = True
+                    finished, child_stamps, whole = True, {**message[1], "imported": message[3]}, message[2]
+                    stamps["received"] = _stamp()
                     break
                 continue
             if not process.is_alive():
@@ -177,13 +185,20 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
                 break
     finally:
         reader.close()
-        # Whatever ended the file, nothing it started may outlive it; the costlier search for
-        # processes that left its session only when it did not end by itself.
-        _end(process, None if finished else output)
+        # Whatever ended the file, nothing it started may outlive it. When the child ended its
+        # descendants itself, only its group can be left; else /proc is searched, and for
+        # processes that left its session (holding its output file) when it did not end by itself.
+        _end(process, None if finished else output, whole)
+    if settings.stamps is not None and finished:
+        settings.stamps.append({"runner": {**stamps, "ended": _stamp()}, "child": child_stamps})
     result = FileResult(job.file.path, job.key, results, time.monotonic() - began, expected_sections=len(sections),
                         exited=exited and finished and bool(results) and results[-1].status == "ok")
     _add_inputs(result, seen, settings.root)
     return result
+
+
+def _stamp() -> tuple[float, float]:
+    return time.monotonic(), time.thread_time()  # this thread's CPU: the pool runs files side by side
 
 
 def _add_inputs(result: FileResult, seen: dict[str, Any] | None, root: str) -> None:
@@ -275,7 +290,12 @@ def _fault_report(text: str) -> str:
     return "\n".join(kept).rstrip() + "\n"
 
 
-def _end(process: Any, output: str | None = None) -> None:
+def _end(process: Any, output: str | None = None, whole: bool = False) -> None:
+    if whole:
+        # The child ended all it started and exits by itself (os._exit after its last message);
+        # the fork server reaps it. Not waited for: the next file starts meanwhile.
+        processes.end_group(process.pid)
+        return
     processes.end_tree(process.pid, output)
     try:
         if process.is_alive():  # not yet in its own session, or not on Linux

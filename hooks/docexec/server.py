@@ -16,14 +16,15 @@ _CONTEXT: Any = None
 
 
 def context() -> Any:
-    # The fork server imports docexec.child (and so torch) once; every file then runs in a
-    # fork of it. It outlives a build, so `mkdocs serve` rebuilds import torch no more.
+    # The fork server imports docexec.preload (docexec.child, and so torch, and all else a fork
+    # needs) once; every file then runs in a fork of it. It outlives a build, so `mkdocs serve`
+    # rebuilds import torch no more.
     global _CONTEXT
     if _CONTEXT is None:
         if HOOKS_DIR not in sys.path:
             sys.path.insert(0, HOOKS_DIR)
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["docexec.child"])
+        _CONTEXT.set_forkserver_preload(["docexec.preload"])
     return _CONTEXT
 
 
