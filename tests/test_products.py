@@ -5,6 +5,7 @@ import json
 
 from docexec import notebook
 from docexec.markup import Markup, Reference, Target
+from docexec.options import Options
 from docexec.runner import FileResult, SectionResult
 from docexec.sections import parse
 
@@ -20,7 +21,7 @@ TAMPERED = "tampered: taken from the memo, not made again"
 
 
 def _products(root):
-    return sorted((root / ".cache/docexec/products").glob("*.txt"))
+    return sorted((root / Options().cache_dir / "products").glob("*.txt"))
 
 
 def _tamper(root) -> None:
