@@ -200,12 +200,30 @@ def test_a_rebuild_renders_for_code_spots_only_the_pages_whose_text_changed(monk
     setup = codelines.Setup.of(["admonition"], {})
     first = codelines.Pages(setup)
     assert first.check(page, page)([(1, 1)]) == {(1, 1)}
+    page, edited = page.rstrip("\n"), edited.rstrip("\n")  # as rendered: trailing newlines do not count
     again = codelines.Pages(codelines.Setup.of(["admonition"], {}), first)  # a rebuild: an equal setup
     assert again.check(page, page)([(1, 1)]) == {(1, 1)} and rendered == [page]
     assert again.check(edited, edited)([(1, 11)]) == set() and rendered == [page, edited]
     other = codelines.Pages(codelines.Setup.of(["admonition", "pymdownx.superfences"], {}), again)  # mkdocs.yml changed
     assert other.check(page, page)([(1, 1)]) == {(1, 1)} and rendered == [page, edited, page]
     assert codelines.Pages(setup, other).check(edited, edited)([(1, 11)]) == set() and rendered == [page, edited, page, edited]
+
+
+def test_the_page_as_a_preprocessor_gets_it_takes_the_answer_the_scan_found(monkeypatch):
+    # Python-Markdown hands preprocessors the page with two newlines more, MkDocs without its front
+    # matter: both are the scanned file's text, so the page is rendered for code spots once.
+    from docexec import codelines
+
+    rendered: list[str] = []
+    real = codelines.code_spots
+    monkeypatch.setattr(codelines, "code_spots", lambda text, spots, setup: rendered.append(text) or real(text, spots, setup))
+    full = "---\ntitle: T\n---\n`--8<-- exec \"x.py\"`\n"
+    pages = codelines.Pages(codelines.Setup())
+    assert pages.check(full, full)([(4, 1)]) == {(4, 1)}
+    body = full.split("---\n", 2)[2] + "\n\n"
+    assert pages.check(full, body)([(1, 1)]) == {(1, 1)} and len(rendered) == 1
+    # Not a tail of whole lines: asked on its own.
+    assert pages.check(full, body[1:])([(1, 0)]) == set() and len(rendered) == 2
 
 
 def test_after_a_failed_build_the_next_save_rebuilds_everything(project):

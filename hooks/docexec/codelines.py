@@ -57,8 +57,12 @@ class Pages:
         self._before = before.known if before is not None and before.setup == setup else {}
 
     def check(self, full: str, text: str) -> Callable[[list[Spot]], set[Spot]]:
-        """For ``text``, which is ``full`` or its end; the spots are ``text``'s."""
-        source, shift = (full, full[: len(full) - len(text)].count("\n")) if full.endswith(text) else (text, 0)
+        """For ``text``, which is ``full`` or its end; the spots are ``text``'s. Trailing newlines
+        do not count: Python-Markdown hands its preprocessors the page with two more."""
+        whole, body = full.rstrip("\n"), text.rstrip("\n")
+        start = len(whole) - len(body)
+        tail = whole.endswith(body) and (start == 0 or whole[start - 1] == "\n")  # a suffix of whole lines
+        source, shift = (whole, whole[:start].count("\n")) if tail else (text, 0)
 
         def check(spots: list[Spot]) -> set[Spot]:
             moved = tuple((line + shift, column) for line, column in spots)
