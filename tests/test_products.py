@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from docexec import notebook
+from docexec import codelines, notebook
 from docexec.markup import Markup, Reference, Target
 from docexec.options import Options
 from docexec.runner import FileResult, SectionResult
@@ -67,3 +67,57 @@ def test_the_inputs_hash_follows_what_a_cell_shows_not_how_the_result_was_had():
     assert key(result(figures=("iVBORw0KGgo=",))) != base
     assert key(result(), problems=["snippets/a.py:s: raised"]) != base
     assert key(result(), markdown="# B\n\n\n") != base
+
+
+CODE_PAGE = {
+    "docs/index.md": '# A\n\nShown, not run:\n\n```text\n--8<-- exec "a.py:s"\n```\n\n--8<-- exec "a.py:s"\n',
+    "snippets/a.py": "# %% s\nprint('a')\n",
+    "snippets/a.out/s.txt": "a\n",
+}
+
+
+def _answers(root):
+    return sorted((root / Options().cache_dir / codelines.SHELF).glob("*.txt"))
+
+
+def test_a_warm_build_takes_what_is_code_from_the_last_build_until_the_markdown_setup_changes(project, tmp_path):
+    shown = '<code>--8&lt;-- exec "a.py:s"\n</code>'  # the fenced line, as written
+    made = project(CODE_PAGE)
+    assert made.build().code == 0
+    assert shown in (tmp_path / "site/index.html").read_text()
+    [answer] = _answers(tmp_path)  # one per page
+    key, _, spots = answer.read_text().partition("\n")
+    assert json.loads(spots) == [[6, 0]]  # the line in the fence is code
+    answer.write_text(f"{key}\n[]")  # the same key, another answer: a build that obeys it took it from here
+    assert made.build().code == 0
+    html = (tmp_path / "site/index.html").read_text()
+    assert shown not in html and '```python title="a.py:s"' in html  # the line in the fence was expanded
+    # Another option of an extension: the kept answer no longer applies, the page is asked again.
+    config = (tmp_path / "mkdocs.yml").read_text()
+    made.write({"mkdocs.yml": config.replace("  - pymdownx.highlight\n", "  - pymdownx.highlight:\n      anchor_linenums: false\n")})
+    assert made.build().code == 0
+    assert shown in (tmp_path / "site/index.html").read_text()
+    assert json.loads(_answers(tmp_path)[0].read_text().partition("\n")[2]) == [[6, 0]]
+
+
+def test_the_setup_fingerprint_names_every_input_or_refuses(tmp_path, monkeypatch):
+    base = codelines.fingerprint(codelines.Setup.of(["admonition"], {}))
+    assert base and base == codelines.fingerprint(codelines.Setup.of(["admonition"], {}))
+    assert codelines.fingerprint(codelines.Setup.of(["admonition"], {"toc": {"permalink": True}})) != base
+    assert codelines.fingerprint(codelines.Setup.of(["admonition", "pymdownx.superfences"], {})) != base
+    # A function of a package is named by where it lives; a lambda or an object has no name.
+    named = codelines.Setup.of(["pymdownx.superfences"], {"pymdownx.superfences": {"custom_fences": [{"format": json.dumps}]}})
+    assert codelines.fingerprint(named) is not None
+    assert codelines.fingerprint(codelines.Setup.of(["pymdownx.superfences"], {"pymdownx.superfences": {"x": lambda: 1}})) is None
+    assert codelines.fingerprint(codelines.Setup.of([object()], {})) is None
+    assert codelines.fingerprint(codelines.Setup.of(["nosuchextension"], {})) is None  # a short name Markdown does not have
+    # An extension of the site's own: its code is part of the fingerprint, edited or not installed.
+    package = tmp_path / "myext"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "fences.py").write_text("# v1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    own = codelines.Setup.of(["myext.fences"], {})
+    first = codelines.fingerprint(own)
+    (package / "fences.py").write_text("# v2, longer\n")
+    assert first is not None and codelines.fingerprint(own) not in (None, first)

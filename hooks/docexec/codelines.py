@@ -8,14 +8,21 @@ counts as not code: the engine then acts on it. Either way the build's last chec
 fails a page that still shows raw markup, so a wrong answer here can never publish it quietly."""
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
 import re
 import secrets
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import markdown
+
+from . import memo
 
 Spot = tuple[int, int]  # (line number from 1, column from 0) of a reference or claim
 # MkDocs always loads these before the site's own (its `markdown_extensions` builtins).
@@ -23,6 +30,7 @@ BUILTINS = ["toc", "tables", "fenced_code"]
 # MkDocs' own front matter rule (mkdocs.utils.meta.YAML_RE): it is not Markdown, so not rendered.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 CODE_TAGS = ("code", "pre", "script", "style")  # text a reader does not see as prose
+SHELF = "code-spots"  # the cache folder's subfolder for the answers, one entry per page
 
 
 @dataclass(frozen=True)
@@ -49,16 +57,21 @@ class Pages:
     """The answers of one build: the scan of a page and the hook's rendering of it (its body
     without front matter, lines shifted) ask the same question, and the page renders once."""
 
-    def __init__(self, setup: Setup, before: Pages | None = None) -> None:
+    def __init__(self, setup: Setup, before: Pages | None = None, folder: Path | None = None) -> None:
         self.setup = setup
         self.known: dict[tuple[str, tuple[Spot, ...]], set[Spot]] = {}
         # The previous build's answers, for the same Markdown (a `serve` rebuild): a page whose
         # text did not change is not rendered again. Only this build's answers are kept on.
         self._before = before.known if before is not None and before.setup == setup else {}
+        # And the last build's, kept in the cache folder under everything that decides them.
+        self._folder = folder
+        self._fingerprint: str | None = (before._fingerprint if before is not None and before.setup == setup and before._folder == folder
+                             else fingerprint(setup) if folder is not None else None)
 
-    def check(self, full: str, text: str) -> Callable[[list[Spot]], set[Spot]]:
+    def check(self, full: str, text: str, name: str | None = None) -> Callable[[list[Spot]], set[Spot]]:
         """For ``text``, which is ``full`` or its end; the spots are ``text``'s. Trailing newlines
-        do not count: Python-Markdown hands its preprocessors the page with two more."""
+        do not count: Python-Markdown hands its preprocessors the page with two more. ``name``
+        (the page's) keeps the answer in the cache folder for the next build."""
         whole, body = full.rstrip("\n"), text.rstrip("\n")
         start = len(whole) - len(body)
         tail = whole.endswith(body) and (start == 0 or whole[start - 1] == "\n")  # a suffix of whole lines
@@ -68,10 +81,65 @@ class Pages:
             moved = tuple((line + shift, column) for line, column in spots)
             if (source, moved) not in self.known:
                 found = self._before.get((source, moved))
-                self.known[(source, moved)] = code_spots(source, list(moved), self.setup) if found is None else found
+                self.known[(source, moved)] = self._answer(source, moved, name) if found is None else found
             return {(line - shift, column) for line, column in self.known[(source, moved)]}
 
         return check
+
+    def _answer(self, source: str, spots: tuple[Spot, ...], name: str | None) -> set[Spot]:
+        if not spots or self._folder is None or self._fingerprint is None or name is None:
+            return code_spots(source, list(spots), self.setup)
+        key = hashlib.sha256(json.dumps([self._fingerprint, source, spots]).encode()).hexdigest()
+        kept = memo.MEMO.get(self._folder, name, key, SHELF)
+        if kept is not None:
+            return {(line, column) for line, column in json.loads(kept)}
+        found = code_spots(source, list(spots), self.setup)
+        memo.MEMO.put(self._folder, name, key, json.dumps(sorted(found)), SHELF)
+        return found
+
+
+def fingerprint(setup: Setup) -> str | None:
+    """All that decides a page's code spots besides its text: the extensions, their options, and
+    the code of every package they come from (each module file's path, size and time, so an
+    editable install counts too), this engine's and Python's. None when some of it has no name
+    (an extension given as an object, an option that is neither data nor a package's function):
+    such a site keeps its answers for one build (and a serve session) only."""
+    packages = {"markdown", __name__.split(".")[0]}
+    for extension in setup.extensions:
+        if not isinstance(extension, str):
+            return None
+        module = extension.split(":")[0]
+        if "." not in module:  # Markdown's own short names; any other could come from any package
+            if importlib.util.find_spec(f"markdown.extensions.{module}") is None:
+                return None
+            continue
+        packages.add(module.split(".")[0])
+
+    def named(value: Any) -> str:
+        module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+        if not callable(value) or not module or not qualname or "<" in qualname:
+            raise TypeError(f"{value!r} has no name")
+        packages.add(module.split(".")[0])
+        return f"{module}.{qualname}"
+
+    try:
+        digest = hashlib.sha256(json.dumps([sys.version, list(setup.extensions), setup.configs],
+                                           sort_keys=True, default=named).encode())
+    except (TypeError, ValueError):
+        return None
+    for package in sorted(packages):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or spec.origin is None:
+            return None
+        places = [Path(p) for p in spec.submodule_search_locations or []]
+        files = sorted(f for place in places for f in place.rglob("*.py")) if places else [Path(spec.origin)]
+        for path in files:
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def code_spots(text: str, spots: list[Spot], setup: Setup) -> set[Spot]:

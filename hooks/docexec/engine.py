@@ -92,7 +92,8 @@ class Session:
         if self.setup is None:
             config = root / "mkdocs.yml"
             self.setup = Site.read(config).markdown if config.is_file() else codelines.Setup()
-        self._literal = codelines.Pages(self.setup, self._literal)  # unchanged pages keep their answers
+        # Unchanged pages keep their answers: from the last build in this process, else from the cache folder.
+        self._literal = codelines.Pages(self.setup, self._literal, root / options.cache_dir)
         pages = self._scan(docs_dir)
         if languages:
             self._translations(languages)
@@ -324,7 +325,7 @@ class Session:
     def literal(self, label: str, text: str) -> markup.CodeCheck:
         """Which spots of ``text`` (the page ``label``, or its body as MkDocs hands it to a
         hook) Markdown makes code; each page is rendered once per build."""
-        return self._literal.check(self.texts.get(label, text), text)
+        return self._literal.check(self.texts.get(label, text), text, label)
 
     def claimed(self, item: markup.Claim) -> runner.SectionResult | None:
         result = self.results.get(item.target.path)

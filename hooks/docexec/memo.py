@@ -16,26 +16,26 @@ from pathlib import Path
 
 class Memo:
     def __init__(self) -> None:
-        self.memory: dict[tuple[Path, str], tuple[str, str]] = {}  # (folder, name) -> (inputs' hash, product)
+        self.memory: dict[tuple[Path, str], tuple[str, str]] = {}  # (folder / shelf, name) -> (inputs' hash, product)
 
-    def get(self, folder: Path, name: str, key: str) -> str | None:
+    def get(self, folder: Path, name: str, key: str, shelf: str = "products") -> str | None:
         """The product made from inputs of hash ``key``, or None when there is none."""
-        held = self.memory.get((folder, name))
+        held = self.memory.get((folder / shelf, name))
         if held is not None and held[0] == key:
             return held[1]
         try:
-            text = self._path(folder, name).read_text(encoding="utf-8")
+            text = self._path(folder, name, shelf).read_text(encoding="utf-8")
         except (OSError, ValueError):
             return None  # none yet, or unreadable: made again
         stored, _, product = text.partition("\n")
         if stored != key:
             return None
-        self.memory[(folder, name)] = (key, product)
+        self.memory[(folder / shelf, name)] = (key, product)
         return product
 
-    def put(self, folder: Path, name: str, key: str, product: str) -> None:
-        self.memory[(folder, name)] = (key, product)
-        path = self._path(folder, name)
+    def put(self, folder: Path, name: str, key: str, product: str, shelf: str = "products") -> None:
+        self.memory[(folder / shelf, name)] = (key, product)
+        path = self._path(folder, name, shelf)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: a build reading it meanwhile sees the old entry or the new one.
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -48,8 +48,8 @@ class Memo:
             raise
 
     @staticmethod
-    def _path(folder: Path, name: str) -> Path:
-        return folder / "products" / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.txt"
+    def _path(folder: Path, name: str, shelf: str) -> Path:
+        return folder / shelf / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.txt"
 
 
 MEMO = Memo()  # lives as long as the hook: `mkdocs serve` rebuilds find their products in memory

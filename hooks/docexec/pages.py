@@ -51,7 +51,11 @@ def render_page(session: Session, page: str, markdown_text: str, language: str |
     """With ``notebook_path`` (a site path), also the page's notebook and a link to it. A fault
     is shown where it happens, on every page that uses the snippet, in the page's language."""
     label = f"{session.docs}/{page}"
-    found = markup.find(label, markdown_text, includes=session.includes, code=session.literal(label, markdown_text))
+    scanned = session.marked.get(label)
+    if scanned is not None and session.texts[label].rstrip("\n") == markdown_text.rstrip("\n"):
+        found = scanned  # the text the build read, line for line (Python-Markdown adds newlines at the end)
+    else:
+        found = markup.find(label, markdown_text, includes=session.includes, code=session.literal(label, markdown_text))
     lines = markdown_text.split("\n")
     unread = _unread(session, label, found, lines)
     if unread:
