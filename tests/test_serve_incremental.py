@@ -241,3 +241,32 @@ def test_after_a_failed_build_the_next_save_rebuilds_everything(project):
         assert "乙好了。" in server.page("/b/")
     finally:
         server.stop()
+
+
+def test_a_rebuild_reads_again_only_the_pages_and_snippet_files_that_changed(tmp_path, monkeypatch):
+    from docexec import engine, markup, sections
+    from docexec.options import Options
+
+    files = {"docs/a.md": '# A\n\n--8<-- exec "a.py:s"\n', "docs/b.md": "# B\n\nProse.\n", "snippets/a.py": "# %% s\nprint(1)\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    read, parsed = [], []
+    real_find, real_parse = markup.find, sections.parse
+    monkeypatch.setattr(markup, "find", lambda page, text, **options: read.append(page) or real_find(page, text, **options))
+    monkeypatch.setattr(sections, "parse", lambda path, text: parsed.append(path) or real_parse(path, text))
+    monkeypatch.setattr(sections, "_PARSED", {})
+    session = engine.Session()
+
+    def plan() -> None:
+        session.plan(tmp_path, tmp_path / "docs", Options(), False, [])
+
+    plan()
+    assert sorted(read) == ["docs/a.md", "docs/b.md"] and parsed == ["snippets/a.py"]
+    plan()  # nothing changed
+    assert len(read) == 2 and len(parsed) == 1
+    (tmp_path / "docs/b.md").write_text("# B\n\nProse, edited.\n")
+    (tmp_path / "snippets/a.py").write_text("# %% s\nprint(2)\n")
+    plan()
+    assert sorted(read) == ["docs/a.md", "docs/b.md", "docs/b.md"] and parsed == ["snippets/a.py", "snippets/a.py"]
+    assert session.marked["docs/b.md"] is not None and session.files["snippets/a.py"].sections[0].code == "print(2)\n"

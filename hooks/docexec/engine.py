@@ -60,6 +60,8 @@ class Session:
         self.cell_lines: dict[str, list[int]] = {}  # a notebook's Markdown line -> its cell number
         self.setup: codelines.Setup | None = None  # the site's Markdown; read from mkdocs.yml when not set
         self._literal = codelines.Pages(codelines.Setup())
+        self._found: dict[tuple[str, str, bool], markup.Markup] = {}  # this plan's pages, for the next
+        self._found_before: dict[tuple[str, str, bool], markup.Markup] = {}
         self.single: set[str] = set()  # pages declared single-language: they need no twin
         self._planned: tuple[list[Job], Any, Any, tuple[Any, ...]] | None = None  # from plan(), for build()
         self.held = sources.Held()  # files whose run changed the sources: not run again (serve)
@@ -93,7 +95,9 @@ class Session:
             config = root / "mkdocs.yml"
             self.setup = Site.read(config).markdown if config.is_file() else codelines.Setup()
         # Unchanged pages keep their answers: from the last build in this process, else from the cache folder.
+        same = self._literal.setup == self.setup
         self._literal = codelines.Pages(self.setup, self._literal, root / options.cache_dir)
+        self._found_before, self._found = (self._found if same else {}), {}
         pages = self._scan(docs_dir)
         if languages:
             self._translations(languages)
@@ -205,10 +209,20 @@ class Session:
             label = f"{self.docs}/{path.relative_to(docs_dir).as_posix()}"
             self.texts[label] = path.read_text(encoding="utf-8-sig")
             self._declared(label, self.texts[label])
-            found = markup.find(label, self.texts[label], includes=self.includes, code=self.literal(label, self.texts[label]))
+            found = self._find(label)
             self.failures.extend(found.failures)
             pages[label] = self.marked[label] = found
         return pages
+
+    def _find(self, label: str) -> markup.Markup:
+        """The page's markup; a `serve` rebuild with the same Markdown setup reads again only the
+        pages whose text changed (markup.find is a function of the text and what is code in it)."""
+        key = (label, self.texts[label], self.includes)
+        found = self._found.get(key) or self._found_before.get(key)
+        if found is None:
+            found = markup.find(label, self.texts[label], includes=self.includes, code=self.literal(label, self.texts[label]))
+        self._found[key] = found
+        return found
 
     def _declared(self, label: str, raw: str) -> None:
         single = twins.declared(label, raw)

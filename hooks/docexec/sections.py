@@ -113,7 +113,17 @@ def parse(path: str, text: str) -> SnippetFile:
 def load(root: Path, path: str) -> SnippetFile:
     # utf-8-sig: a byte order mark (some Windows editors write one) is not code; Python itself
     # skips it when it runs the file, and dropping it leaves every line number as it is.
-    return parse(path, (root / path).read_text(encoding="utf-8-sig"))
+    text = (root / path).read_text(encoding="utf-8-sig")
+    known = _PARSED.get((path, text))
+    if known is None:
+        # A `serve` rebuild reads every file again; parsing only what changed keeps it flat.
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        known = _PARSED[(path, text)] = parse(path, text)
+    return known
+
+
+_PARSED: dict[tuple[str, str], SnippetFile] = {}  # (path, text) -> its parse: a pure function of both
 
 
 def _header(path: str, line: int, rest: str) -> tuple[str, dict[str, float], bool]:
