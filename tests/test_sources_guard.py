@@ -203,3 +203,24 @@ def test_a_fifo_or_a_link_to_a_device_in_the_sources_never_blocks_and_nothing_ou
     os.utime(made.root / "snippets/ok.py", ns=(1, 1))
     assert sources.changes(before, _state(made.root)) == ["touched snippets/ok.py (same content)"]
     assert sources.state(made.root / "snippets/pipe").startswith("special:")
+
+
+def test_a_snippet_cannot_write_into_the_engines_cache_where_other_files_results_are_kept(project):
+    made = project({PAGE: '# P\n\n--8<-- exec "ok.py"\n', **OK})
+    assert made.build().code == 0
+    entries = {path: path.read_bytes() for path in (made.root / ".docexec-cache").glob("*/*.json")}
+    assert len(entries) == 1  # ok.py's result
+    made.write({PAGE: '# P\n\n--8<-- exec "ok.py"\n\n--8<-- exec "w.py"\n', "snippets/w.out/_preamble.txt": "done\n",
+                "snippets/w.py": """
+                    import glob
+                    for path in glob.glob(".docexec-cache/**/*.*", recursive=True):
+                        with open(path, "w") as entry:
+                            entry.write("{}")
+                    print("done")
+                    """})
+    built = made.build()
+    assert built.code == 1
+    refused = re.findall(r"refused: a snippet may not write (\S+), in the engine's cache folder \(other files' results are "
+                         r"kept there\); write into a temporary folder \(tempfile.mkdtemp\(\)\) or outside it", built.log)
+    assert refused and all(path.startswith(".docexec-cache/") for path in refused), built.log
+    assert {path: path.read_bytes() for path in entries} == entries  # ok.py's result as it was

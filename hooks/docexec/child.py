@@ -104,7 +104,7 @@ def _as_script(job: dict[str, Any]) -> None:
     sys.path.insert(0, os.path.dirname(os.path.abspath(job["path"])))
     sys.dont_write_bytecode = True
     settings = job["guard"]
-    guard.install(job["root"], job["path"], settings["protected"], settings["ignored"])
+    guard.install(job["root"], job["path"], settings["protected"], settings["ignored"], settings["sealed"])
 
 
 def _no_input() -> None:

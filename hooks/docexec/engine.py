@@ -136,7 +136,8 @@ class Session:
         self.verdicts = versions.Verdicts(self.root, self.files, self.records)
         settings = runner.Settings(root=str(self.root), seed=self.options.seed, threads=self.options.threads,
                                    protected=tuple(sources.protected(root, docs_dir)),
-                                   ignored=tuple(sources.ignored(str(self.root), self.options.cache_dir)))
+                                   ignored=tuple(sources.ignored(str(self.root), self.options.cache_dir)),
+                                   sealed=(str(self.root / self.options.cache_dir),))
         self._run = Background(first_needed(jobs, self.uses, self.languages), settings, self.held) if jobs else None
         return list(self.failures)
 

@@ -45,10 +45,13 @@ WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
 class Guard:
-    def __init__(self, root: str, script: str, protected: list[str], ignored: list[str]) -> None:
+    def __init__(self, root: str, script: str, protected: list[str], ignored: list[str], sealed: list[str] | None = None) -> None:
         self.root = os.path.realpath(root)
         self.script = script  # the snippet's path as its code objects name it (relative to root)
         self.protected = [os.path.realpath(p) for p in protected]
+        # The engine's own folders (its cache): entries there are other files' results and the
+        # pages' kept products, so a snippet writing there could change what another file shows.
+        self.sealed = [os.path.realpath(p) for p in sealed or []]
         # As given and as resolved: most paths read (torch's, matplotlib's modules) are skipped by
         # their prefix, before the cost of resolving them.
         self.ignored = sorted({q for p in ignored if p for q in (os.path.abspath(p), os.path.realpath(p))})
@@ -119,12 +122,18 @@ class Guard:
             return
         paths = (named, os.path.realpath(named))  # the link itself, and what it leads to
         hit = next((p for p in paths for folder in self.protected if _inside(p, folder)), None)
-        if hit is None:
+        sealed = next((p for p in paths for folder in self.sealed if _inside(p, folder)), None)
+        found = hit if hit is not None else sealed
+        if found is None:
             return
-        shown = os.path.relpath(hit, self.root) if _inside(hit, self.root) else hit
-        message = (f"refused: a snippet may not {what} {shown}, one of the build's sources (the docs folder, "
-                   "snippets/, mkdocs.yml and the folders mkdocs serve watches); write into a temporary folder "
-                   "(tempfile.mkdtemp()) or outside them")
+        shown = os.path.relpath(found, self.root) if _inside(found, self.root) else found
+        if hit is not None:
+            message = (f"refused: a snippet may not {what} {shown}, one of the build's sources (the docs folder, "
+                       "snippets/, mkdocs.yml and the folders mkdocs serve watches); write into a temporary folder "
+                       "(tempfile.mkdtemp()) or outside them")
+        else:
+            message = (f"refused: a snippet may not {what} {shown}, in the engine's cache folder (other files' "
+                       "results are kept there); write into a temporary folder (tempfile.mkdtemp()) or outside it")
         self.refused.append((self._line(), message))
         raise PermissionError(errno.EACCES, message)
 
@@ -167,10 +176,10 @@ class Guard:
 _GUARD: Guard | None = None
 
 
-def install(root: str, script: str, protected: list[str], ignored: list[str]) -> None:
+def install(root: str, script: str, protected: list[str], ignored: list[str], sealed: list[str] | None = None) -> None:
     """Once per fork, before the snippet's first line."""
     global _GUARD
-    _GUARD = Guard(root, script, protected, ignored)
+    _GUARD = Guard(root, script, protected, ignored, sealed)
     sys.addaudithook(_GUARD)
 
 

@@ -73,6 +73,7 @@ class Settings:
     workers: int = max(1, min(4, os.cpu_count() or 1))
     protected: tuple[str, ...] = ()  # the build's sources (sources.protected): no snippet may change them
     ignored: tuple[str, ...] = ()  # read by snippets but not their inputs (sources.ignored)
+    sealed: tuple[str, ...] = ()  # the engine's cache folder: no snippet may write there (it is not a source)
     # When a list: each file's time stamps, (wall, CPU) by phase, the runner's and the child's
     # (bench/overhead.py turns them into the per-file overhead by phase).
     stamps: list[dict[str, dict[str, Any]]] | None = field(default=None, compare=False)
@@ -119,7 +120,7 @@ def _run_one(context: Any, job: Job, settings: Settings, output: str, stop: thre
         "root": settings.root, "path": job.file.path, "output": output,
         "sections": [(s.name, s.line, s.code) for s in sections],
         "claims": job.claims, "seed": settings.seed, "threads": settings.threads,
-        "guard": {"protected": list(settings.protected), "ignored": list(settings.ignored)},
+        "guard": {"protected": list(settings.protected), "ignored": list(settings.ignored), "sealed": list(settings.sealed)},
     }
     began = time.monotonic()
     stamps = {"start": _stamp()}
