@@ -57,19 +57,21 @@ class Project:
 
 def config(i18n: bool = False) -> str:
     text = f"site_name: t\nhooks:\n  - {HOOK}\nmarkdown_extensions:\n  - admonition\n  - pymdownx.superfences\n  - pymdownx.highlight\n"
-    if i18n:
-        text += textwrap.dedent("""\
-            plugins:
-              - i18n:
-                  docs_structure: suffix
-                  languages:
-                    - locale: zh
-                      default: true
-                      name: 中文
-                    - locale: en
-                      name: English
-            """)
-    return text
+    return text + (I18N if i18n else "")
+
+
+# mkdocs-static-i18n as this site has it: Chinese at the root, English under en/ (x.en.md).
+I18N = """\
+plugins:
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - locale: zh
+          default: true
+          name: 中文
+        - locale: en
+          name: English
+"""
 
 
 @pytest.fixture

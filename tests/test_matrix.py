@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import HOOK, REPO, Project, environment
+from conftest import HOOK, I18N, REPO, Project, environment
 
 from docexec.cli import translated
 from docexec.versions import Share
@@ -47,16 +47,7 @@ markdown_extensions:
   - admonition
   - pymdownx.superfences
   - pymdownx.highlight
-plugins:
-  - i18n:
-      docs_structure: suffix
-      languages:
-        - locale: zh
-          default: true
-          name: 中文
-        - locale: en
-          name: English
-"""
+""" + I18N
 
 
 def probe(root: Path, version_output: str = OURS + "\n") -> Project:

@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from conftest import REPO, environment
+from conftest import I18N, REPO, environment
 from docexec import zensical
 
 VENV = REPO / ".venv-zensical"
@@ -26,16 +26,7 @@ markdown_extensions:
   - pymdownx.superfences
   - pymdownx.highlight
   - docexec.extension
-plugins:
-  - i18n:
-      docs_structure: suffix
-      languages:
-        - locale: zh
-          default: true
-          name: 中文
-        - locale: en
-          name: English
-"""
+""" + I18N
 FILES = {
     "mkdocs.yml": CONFIG,
     "docs/index.md": """\
