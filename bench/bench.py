@@ -37,11 +37,6 @@ from docexec.options import Options  # noqa: E402
 
 CACHE = Options().cache_dir  # the engine's cache folder, relative to the site's root: deleted for a cold build
 
-try:
-    import serve  # bench/serve.py: `mkdocs serve` latency, edit to page
-except ImportError:
-    serve = None
-
 SECTION = """# %% s{n}
 x{n} = torch.randn([1, 3, 255, 255]) * {scale} + {shift}
 bn{n} = torch.nn.BatchNorm2d(3)
@@ -193,10 +188,10 @@ def size(scratch: Path, pages: int, runs: int, env: dict[str, str]) -> dict[str,
         shutil.rmtree(hooked / CACHE, ignore_errors=True)
         times["check cold"].append(timed(check, hooked, check_env, ok=(0, 1)))  # 1: untranslated pages
         times["check warm"].append(timed(check, hooked, check_env, ok=(0, 1)))
-    served: dict[str, Any] = {}
-    if serve is not None:
-        served = {f"serve: {kind} edit on the page (s)": statistics.median(seconds)
-                  for (kind, _), seconds in serve.rows([pages]).items()}
+    import serve  # bench/serve.py, `mkdocs serve` latency; here, not at the top: it imports this module
+
+    served = {f"serve: {kind} edit on the page (s)": statistics.median(seconds)
+              for (kind, _), seconds in serve.rows([pages]).items()}
     shutil.rmtree(folder, ignore_errors=True)
     return {"times": times, "memory": memory, "serve": served}
 

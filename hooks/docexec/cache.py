@@ -8,16 +8,15 @@ import functools
 import hashlib
 import json
 import math
-import os
 import platform
 import re
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from . import VERSION, sources
+from .memo import write_atomically
 from .runner import FileResult, SectionResult
 from .sections import SnippetFile, valid_name
 
@@ -88,18 +87,8 @@ class Cache:
         if not result.ok or result.spawned:
             return
         self.memory[result.key] = result
-        path = self._path(result.key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"format": FORMAT, "result": dataclasses.asdict(result)}, ensure_ascii=False)
-        # Write then rename: a reader sees the old entry or the whole new one, never half.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self._path(result.key), text, suffix=".json")
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

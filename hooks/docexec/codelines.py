@@ -65,8 +65,8 @@ class Pages:
         self._before = before.known if before is not None and before.setup == setup else {}
         # And the last build's, kept in the cache folder under everything that decides them.
         self._folder = folder
-        self._fingerprint: str | None = (before._fingerprint if before is not None and before.setup == setup and before._folder == folder
-                             else fingerprint(setup) if folder is not None else None)
+        same = before is not None and before.setup == setup and before._folder == folder
+        self._fingerprint: str | None = before._fingerprint if same and before else fingerprint(setup) if folder else None
 
     def check(self, full: str, text: str, name: str | None = None) -> Callable[[list[Spot]], set[Spot]]:
         """For ``text``, which is ``full`` or its end; the spots are ``text``'s. Trailing newlines

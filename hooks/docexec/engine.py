@@ -219,7 +219,7 @@ class Session:
         """The page's markup; a `serve` rebuild with the same Markdown setup reads again only the
         pages whose text changed (markup.find is a function of the text and what is code in it)."""
         key = (label, self.texts[label], self.includes)
-        found = self._found.get(key) or self._found_before.get(key)
+        found = self._found_before.get(key)
         if found is None:
             found = markup.find(label, self.texts[label], includes=self.includes, code=self.literal(label, self.texts[label]))
         self._found[key] = found

@@ -4,7 +4,9 @@ it shows; making it (cells, then ``json.dumps(indent=1)``, which has no C encode
 a warm build's own work. ``Memo`` keeps each product under its name (the site path) with the
 hash of its inputs (``notebook.inputs``): in memory, for the rebuilds of ``mkdocs serve``, and
 in the cache folder, for the next ``mkdocs build``. A product whose hash is unchanged is taken
-as it is; one entry per name, so the folder holds no more than one per page.
+as it is; one entry per name, so the folder holds no more than one per page. Each kind of
+product has its shelf (a subfolder): ``products`` for notebooks, ``code-spots`` for what
+codelines found is code in a page.
 """
 from __future__ import annotations
 
@@ -35,21 +37,25 @@ class Memo:
 
     def put(self, folder: Path, name: str, key: str, product: str, shelf: str = "products") -> None:
         self.memory[(folder / shelf, name)] = (key, product)
-        path = self._path(folder, name, shelf)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a build reading it meanwhile sees the old entry or the new one.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(f"{key}\n{product}")
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self._path(folder, name, shelf), f"{key}\n{product}")
 
     @staticmethod
     def _path(folder: Path, name: str, shelf: str) -> Path:
         return folder / shelf / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.txt"
+
+
+def write_atomically(path: Path, text: str, suffix: str = "") -> None:
+    """Write then rename: a build or a server reading it meanwhile sees the old file or the whole
+    new one, never half (the cache's entries and the memo's products)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 MEMO = Memo()  # lives as long as the hook: `mkdocs serve` rebuilds find their products in memory
